@@ -1,0 +1,140 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { DialectName } from './dialect.js';
+
+/**
+ * The registry schema, written once with Kysely's schema builder for both engines. Migrations are listed in code
+ * (not globbed from a folder) so they run the same from `src/` under tsx and from the compiled `dist/`.
+ * Rules for future migrations: never edit a shipped one, add a new entry with the next number; keep column types
+ * portable (see schema.ts); SQLite cannot ALTER a constraint, so prefer checks in code over CHECK constraints.
+ */
+function migrations(dialect: DialectName): Record<string, Migration> {
+  return {
+    '0001_registry': {
+      async up(db: Kysely<any>): Promise<void> {
+        await db.schema
+          .createTable('agencies')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name_th', 'text', (c) => c.notNull())
+          .addColumn('name_en', 'text', (c) => c.notNull())
+          .addColumn('address_th', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('document_types')
+          .addColumn('type_id', 'text', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('agency_id', 'text', (c) => c.notNull().references('agencies.id'))
+          .addColumn('name_th', 'text', (c) => c.notNull())
+          .addColumn('name_en', 'text', (c) => c.notNull())
+          .addColumn('definition_json', 'text', (c) => c.notNull())
+          .addColumn('template_sha256', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('document_types_pk', ['type_id', 'version'])
+          .execute();
+
+        await db.schema
+          .createTable('documents')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('serial', 'text', (c) => c.notNull())
+          .addColumn('type_id', 'text', (c) => c.notNull())
+          .addColumn('type_version', 'integer', (c) => c.notNull())
+          .addColumn('agency_id', 'text', (c) => c.notNull().references('agencies.id'))
+          .addColumn('subject_kind', 'text', (c) => c.notNull())
+          .addColumn('subject_id', 'text', (c) => c.notNull())
+          .addColumn('data_json', 'text', (c) => c.notNull())
+          .addColumn('pdf_sha256', 'text', (c) => c.notNull())
+          .addColumn('pdf_size', 'integer', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('issued_at', 'text', (c) => c.notNull())
+          .addColumn('valid_until', 'text')
+          .addColumn('idempotency_key', 'text')
+          .addColumn('request_hash', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addForeignKeyConstraint('documents_type_fk', ['type_id', 'type_version'], 'document_types', ['type_id', 'version'])
+          // Serial numbers are printed on paper and must never repeat within an agency.
+          .addUniqueConstraint('documents_agency_serial_uq', ['agency_id', 'serial'])
+          // NULL keys are distinct on both engines, so documents issued without a key do not collide.
+          .addUniqueConstraint('documents_agency_idempotency_uq', ['agency_id', 'idempotency_key'])
+          .execute();
+        await db.schema.createIndex('documents_subject_idx').on('documents').column('subject_id').execute();
+        await db.schema.createIndex('documents_pdf_sha256_idx').on('documents').column('pdf_sha256').execute();
+        await db.schema.createIndex('documents_type_issued_idx').on('documents').columns(['type_id', 'issued_at']).execute();
+
+        await db.schema
+          .createTable('serial_counters')
+          .addColumn('agency_id', 'text', (c) => c.notNull().references('agencies.id'))
+          .addColumn('type_id', 'text', (c) => c.notNull())
+          .addColumn('year', 'integer', (c) => c.notNull())
+          .addColumn('last_value', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('serial_counters_pk', ['agency_id', 'type_id', 'year'])
+          .execute();
+
+        // The one place the two engines differ: an auto-numbered key.
+        let audit = db.schema.createTable('audit_events');
+        audit =
+          dialect === 'postgres'
+            ? audit.addColumn('id', 'serial', (c) => c.primaryKey())
+            : audit.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
+        await audit
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('agency_id', 'text', (c) => c.notNull().references('agencies.id'))
+          // No foreign key: an event may name a document that was never stored (e.g. a failed issuance).
+          .addColumn('document_id', 'text')
+          .addColumn('details_json', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('audit_events_agency_at_idx').on('audit_events').columns(['agency_id', 'at']).execute();
+        await db.schema.createIndex('audit_events_document_idx').on('audit_events').column('document_id').execute();
+
+        await db.schema
+          .createTable('api_keys')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('agency_id', 'text', (c) => c.notNull().references('agencies.id'))
+          .addColumn('label', 'text', (c) => c.notNull())
+          .addColumn('key_hash', 'text', (c) => c.notNull())
+          .addColumn('scopes', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('revoked_at', 'text')
+          .execute();
+        await db.schema.createIndex('api_keys_agency_idx').on('api_keys').column('agency_id').execute();
+      },
+    },
+  };
+}
+
+class InCodeMigrationProvider implements MigrationProvider {
+  constructor(private readonly dialect: DialectName) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations(this.dialect);
+  }
+}
+
+export interface MigrationOutcome {
+  /** Names of the migrations applied by this call (empty when the schema was already current). */
+  applied: string[];
+}
+
+/**
+ * Brings the schema to the latest version. Safe to call on every start and from several processes at once: Kysely's
+ * migrator takes a lock (a table lock on PostgreSQL, the single writer on SQLite) and skips what is already applied.
+ */
+export async function migrateToLatest(db: Kysely<any>, dialect: DialectName): Promise<MigrationOutcome> {
+  const migrator = new Migrator({ db, provider: new InCodeMigrationProvider(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error) {
+    const where = failed ? ` in migration ${failed.migrationName}` : '';
+    throw new Error(`database migration failed${where}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+  return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}
+
+/** Names of all migrations this code knows, in order (for diagnostics and tests). */
+export function knownMigrations(): string[] {
+  return Object.keys(migrations('sqlite')).sort();
+}

@@ -1,0 +1,93 @@
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+/**
+ * Table shapes as stored, one interface per table (snake_case, like the columns). They are written for both SQLite and
+ * PostgreSQL, so only portable types appear:
+ * - timestamps are TEXT holding `Date.prototype.toISOString()` (UTC, fixed width, millisecond precision), which sorts
+ *   correctly as text on both engines;
+ * - JSON is TEXT (`*_json` columns), parsed by the repositories;
+ * - integers fit in 32 bits (PostgreSQL `integer`), so `pg` returns JS numbers rather than strings;
+ * - there are no boolean columns: a nullable timestamp says when something became true (`revoked_at`).
+ */
+export interface AgenciesTable {
+  id: string;
+  name_th: string;
+  name_en: string;
+  address_th: string;
+  created_at: string;
+}
+
+export interface DocumentTypesTable {
+  type_id: string;
+  version: number;
+  agency_id: string;
+  name_th: string;
+  name_en: string;
+  definition_json: string;
+  template_sha256: string;
+  created_at: string;
+}
+
+export interface DocumentsTable {
+  id: string;
+  serial: string;
+  type_id: string;
+  type_version: number;
+  agency_id: string;
+  subject_kind: string;
+  subject_id: string;
+  data_json: string;
+  pdf_sha256: string;
+  pdf_size: number;
+  status: string;
+  issued_at: string;
+  valid_until: string | null;
+  idempotency_key: string | null;
+  request_hash: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SerialCountersTable {
+  agency_id: string;
+  type_id: string;
+  year: number;
+  last_value: number;
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  at: string;
+  actor: string;
+  action: string;
+  agency_id: string;
+  document_id: string | null;
+  details_json: string;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  agency_id: string;
+  label: string;
+  key_hash: string;
+  scopes: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface Database {
+  agencies: AgenciesTable;
+  document_types: DocumentTypesTable;
+  documents: DocumentsTable;
+  serial_counters: SerialCountersTable;
+  audit_events: AuditEventsTable;
+  api_keys: ApiKeysTable;
+}
+
+export type AgencyRow = Selectable<AgenciesTable>;
+export type DocumentTypeRow = Selectable<DocumentTypesTable>;
+export type DocumentRow = Selectable<DocumentsTable>;
+export type SerialCounterRow = Selectable<SerialCountersTable>;
+export type AuditEventRow = Selectable<AuditEventsTable>;
+export type ApiKeyRow = Selectable<ApiKeysTable>;
+export type NewDocumentRow = Insertable<DocumentsTable>;

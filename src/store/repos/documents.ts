@@ -1,0 +1,147 @@
+import type { Executor } from '../db/transaction.js';
+import type { DocumentRow } from '../db/schema.js';
+import {
+  integer,
+  json,
+  nowIso,
+  OPAQUE_ID_PATTERN,
+  oneOf,
+  optionalText,
+  optionalTimestamp,
+  sha256Hex,
+  slug,
+  text,
+  timestamp,
+} from '../validate.js';
+
+export const SUBJECT_KINDS = ['citizen', 'juristic'] as const;
+export type SubjectKind = (typeof SUBJECT_KINDS)[number];
+
+/** Lifecycle states. Only `active` is written today; the others are reserved for the lifecycle service. */
+export const DOCUMENT_STATUSES = ['active', 'revoked', 'suspended', 'superseded', 'expired'] as const;
+export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
+
+export interface StoredDocument {
+  /** Unguessable, URL-safe (≥ 128 random bits); also the blob key of the PDF. */
+  id: string;
+  /** Human serial printed on the document; unique within the agency. */
+  serial: string;
+  typeId: string;
+  typeVersion: number;
+  agencyId: string;
+  subjectKind: SubjectKind;
+  /** Citizen or juristic-person ID: personal data. Never copy it into audit events or the transparency log. */
+  subjectId: string;
+  data: unknown;
+  pdfSha256: string;
+  pdfSize: number;
+  status: DocumentStatus;
+  issuedAt: string;
+  validUntil: string | null;
+  idempotencyKey: string | null;
+  /** Digest of the request that created the document, to tell a retry from a different request reusing a key. */
+  requestHash: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewDocumentInput {
+  id: string;
+  serial: string;
+  typeId: string;
+  typeVersion: number;
+  agencyId: string;
+  subjectKind: SubjectKind;
+  subjectId: string;
+  data: unknown;
+  pdfSha256: string;
+  pdfSize: number;
+  /** Defaults to `active`. */
+  status?: DocumentStatus;
+  issuedAt: Date | string;
+  validUntil?: Date | string | null;
+  idempotencyKey?: string | null;
+  requestHash?: string | null;
+}
+
+function toDocument(row: DocumentRow): StoredDocument {
+  return {
+    id: row.id,
+    serial: row.serial,
+    typeId: row.type_id,
+    typeVersion: row.type_version,
+    agencyId: row.agency_id,
+    subjectKind: row.subject_kind as SubjectKind,
+    subjectId: row.subject_id,
+    data: JSON.parse(row.data_json) as unknown,
+    pdfSha256: row.pdf_sha256,
+    pdfSize: row.pdf_size,
+    status: row.status as DocumentStatus,
+    issuedAt: row.issued_at,
+    validUntil: row.valid_until,
+    idempotencyKey: row.idempotency_key,
+    requestHash: row.request_hash,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/**
+ * Inserts a new document row. A duplicate id, (agency, serial) or (agency, idempotency key) is rejected by the
+ * database with a unique violation (see isUniqueViolation), so two racing requests cannot both succeed.
+ */
+export async function insertDocument(db: Executor, input: NewDocumentInput): Promise<StoredDocument> {
+  const now = nowIso();
+  const row: DocumentRow = {
+    id: text('document.id', input?.id, { pattern: OPAQUE_ID_PATTERN }),
+    serial: text('document.serial', input.serial, { max: 100 }),
+    type_id: slug('document.typeId', input.typeId),
+    type_version: integer('document.typeVersion', input.typeVersion, 1, 1_000_000),
+    agency_id: slug('document.agencyId', input.agencyId),
+    subject_kind: oneOf('document.subjectKind', input.subjectKind, SUBJECT_KINDS),
+    subject_id: text('document.subjectId', input.subjectId, { max: 100 }),
+    data_json: json('document.data', input.data),
+    pdf_sha256: sha256Hex('document.pdfSha256', input.pdfSha256),
+    pdf_size: integer('document.pdfSize', input.pdfSize, 1, 2_000_000_000),
+    status: oneOf('document.status', input.status ?? 'active', DOCUMENT_STATUSES),
+    issued_at: timestamp('document.issuedAt', input.issuedAt),
+    valid_until: optionalTimestamp('document.validUntil', input.validUntil),
+    idempotency_key: optionalText('document.idempotencyKey', input.idempotencyKey, { max: 200 }),
+    request_hash: optionalText('document.requestHash', input.requestHash, { max: 200 }),
+    created_at: now,
+    updated_at: now,
+  };
+  await db.insertInto('documents').values(row).execute();
+  return toDocument(row);
+}
+
+export async function getDocumentById(db: Executor, id: string): Promise<StoredDocument | null> {
+  const row = await db.selectFrom('documents').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toDocument(row) : null;
+}
+
+export async function getDocumentByIdempotencyKey(db: Executor, agencyId: string, key: string): Promise<StoredDocument | null> {
+  const row = await db
+    .selectFrom('documents')
+    .selectAll()
+    .where('agency_id', '=', agencyId)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
+  return row ? toDocument(row) : null;
+}
+
+export async function getDocumentBySerial(db: Executor, agencyId: string, serial: string): Promise<StoredDocument | null> {
+  const row = await db
+    .selectFrom('documents')
+    .selectAll()
+    .where('agency_id', '=', agencyId)
+    .where('serial', '=', serial)
+    .executeTakeFirst();
+  return row ? toDocument(row) : null;
+}
+
+/** Documents whose PDF has this SHA-256 (verification of an uploaded file by its digest). */
+export async function findDocumentsByPdfSha256(db: Executor, pdfSha256: string): Promise<StoredDocument[]> {
+  const rows = await db.selectFrom('documents').selectAll().where('pdf_sha256', '=', pdfSha256).orderBy('issued_at').execute();
+  return rows.map(toDocument);
+}
