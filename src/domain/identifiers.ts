@@ -1,0 +1,28 @@
+/**
+ * Document identifiers. The id appears in URLs and QR codes, so it must be unguessable (knowing one id must not help
+ * find another): 128 random bits, base64url without padding → 22 characters.
+ */
+const ID_BYTES = 16;
+
+export function newDocumentId(): string {
+  const bytes = new Uint8Array(ID_BYTES);
+  globalThis.crypto.getRandomValues(bytes);
+  return base64url(bytes);
+}
+
+export const DOCUMENT_ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+
+export function isDocumentId(value: unknown): value is string {
+  return typeof value === 'string' && DOCUMENT_ID_PATTERN.test(value);
+}
+
+export function base64url(bytes: Uint8Array): string {
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** DigiLocker-style address that names a document across agencies: `agency:type:id`. */
+export function documentAddress(agencyId: string, typeId: string, documentId: string): string {
+  return `${agencyId}:${typeId}:${documentId}`;
+}
