@@ -1,0 +1,32 @@
+// Public surface of the verification engine. Browser-safe: imports nothing Node-only.
+export {
+  VERDICTS,
+  VERDICT_PRIORITY,
+  DEFAULT_FAILURE_VERDICT,
+  decideVerdict,
+  failureVerdictOf,
+  makeCheck,
+  summarize,
+  signerDisplayName,
+  buildSignatureReport,
+  buildVerificationReport,
+  type Verdict,
+  type Check,
+  type CheckStatus,
+  type SignerSummary,
+  type SignatureReport,
+  type VerificationReport,
+  type SignatureReportInput,
+  type VerificationReportInput,
+} from './report.js';
+export { CHECK_MESSAGES, VERDICT_MESSAGES, type LocalizedText, type CheckId, type CheckTexts } from './messages.js';
+export {
+  verifyCmsSignature,
+  CMS_CHECK_ORDER,
+  type VerifyCmsInput,
+  type VerifyCmsResult,
+  type ContentDigests,
+} from './cms/verify-cms-signature.js';
+export { TrustStore, createTrustStore } from './cms/trust-store.js';
+export { clearChainCache } from './cms/chain.js';
+export { clearCertificateCache } from './cms/parsed-certificate.js';

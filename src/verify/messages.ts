@@ -1,0 +1,152 @@
+// Citizen-facing sentences, Thai first. Short and plain: a person at a counter must understand them.
+// Technical precision lives in Check.detail, not here.
+
+export interface LocalizedText {
+  th: string;
+  en: string;
+}
+
+export interface CheckTexts {
+  title: LocalizedText;
+  passed: LocalizedText;
+  failed: LocalizedText;
+  warning?: LocalizedText;
+}
+
+const t = (th: string, en: string): LocalizedText => ({ th, en });
+
+export const CHECK_MESSAGES = {
+  'cms.parse': {
+    title: t('โครงสร้างลายมือชื่อ', 'Signature structure'),
+    passed: t('อ่านลายมือชื่ออิเล็กทรอนิกส์ได้ครบถ้วน', 'The digital signature could be read.'),
+    failed: t('ลายมือชื่ออิเล็กทรอนิกส์เสียหายหรือมีรูปแบบไม่ถูกต้อง', 'The digital signature is damaged or not in a valid format.'),
+  },
+  'cms.signer-count': {
+    title: t('จำนวนผู้ลงนาม', 'Number of signers'),
+    passed: t('ลายมือชื่อนี้มีผู้ลงนามหนึ่งรายตามที่กำหนด', 'The signature has exactly one signer, as required.'),
+    failed: t('ลายมือชื่อนี้ต้องมีผู้ลงนามหนึ่งรายพอดี แต่ไม่เป็นเช่นนั้น', 'The signature must have exactly one signer, but it does not.'),
+  },
+  'cms.detached': {
+    title: t('ลายมือชื่อแยกจากเนื้อหา', 'Detached signature'),
+    passed: t('ลายมือชื่อแยกจากเนื้อหาเอกสาร ตามมาตรฐาน PAdES', 'The signature is separate from the content, as PAdES requires.'),
+    failed: t('ลายมือชื่อบรรจุเนื้อหาไว้ในตัวเอง ซึ่งไม่ใช่รูปแบบที่ใช้กับ PDF', 'The signature carries its own content, which is not the form used in PDF.'),
+  },
+  'cms.digest-algorithm': {
+    title: t('วิธีคำนวณค่าแฮช', 'Hash algorithm'),
+    passed: t('ใช้วิธีคำนวณค่าแฮชที่ปลอดภัย', 'A secure hash algorithm was used.'),
+    failed: t('ใช้วิธีคำนวณค่าแฮชที่ล้าสมัยหรือไม่ปลอดภัย จึงเชื่อถือลายมือชื่อนี้ไม่ได้', 'An outdated or unsafe hash algorithm was used, so the signature cannot be relied on.'),
+  },
+  'cms.signature-algorithm': {
+    title: t('วิธีการลงนาม', 'Signature algorithm'),
+    passed: t('ใช้วิธีการลงนามที่รองรับและปลอดภัย', 'A supported and secure signature algorithm was used.'),
+    failed: t('ใช้วิธีการลงนามที่ไม่รองรับหรือไม่ปลอดภัย', 'The signature algorithm is not supported or not secure.'),
+  },
+  'cms.signed-attributes': {
+    title: t('ข้อมูลกำกับที่ลงนาม', 'Signed attributes'),
+    passed: t('ข้อมูลกำกับที่ลงนามไว้ครบถ้วน', 'The signed attributes are complete.'),
+    failed: t('ข้อมูลกำกับที่ต้องลงนามไว้ขาดหายหรือไม่ถูกต้อง', 'Required signed attributes are missing or invalid.'),
+  },
+  'cms.message-digest': {
+    title: t('ความครบถ้วนของเนื้อหา', 'Content integrity'),
+    passed: t('เนื้อหาเอกสารตรงกับที่ลงนามไว้ ไม่ถูกแก้ไข', 'The document content matches what was signed: it has not been changed.'),
+    failed: t('เนื้อหาเอกสารไม่ตรงกับที่ลงนามไว้ เอกสารถูกแก้ไขหลังลงนาม', 'The document content does not match what was signed: it was changed after signing.'),
+  },
+  'cms.signer-certificate': {
+    title: t('ใบรับรองของผู้ลงนาม', 'Signer certificate'),
+    passed: t('พบใบรับรองของผู้ลงนามในลายมือชื่อ', "The signer's certificate was found in the signature."),
+    failed: t('ไม่พบใบรับรองของผู้ลงนาม จึงตรวจลายมือชื่อไม่ได้', "The signer's certificate is missing, so the signature cannot be checked."),
+  },
+  'cms.signature': {
+    title: t('ลายมือชื่ออิเล็กทรอนิกส์', 'Digital signature'),
+    passed: t('ลายมือชื่ออิเล็กทรอนิกส์ถูกต้อง ตรงกับกุญแจของผู้ลงนาม', "The digital signature is correct and matches the signer's key."),
+    failed: t('ลายมือชื่ออิเล็กทรอนิกส์ไม่ถูกต้อง อาจถูกปลอมหรือถูกแก้ไข', 'The digital signature is not correct: it may have been forged or altered.'),
+  },
+  'pades.signing-certificate-v2': {
+    title: t('การระบุใบรับรองในลายมือชื่อ (PAdES)', 'Signer certificate named in the signature (PAdES)'),
+    passed: t('ลายมือชื่อระบุใบรับรองของผู้ลงนามไว้ ตามมาตรฐาน PAdES', "The signature names the signer's certificate, as PAdES requires."),
+    failed: t('ลายมือชื่อไม่ได้ระบุใบรับรองของผู้ลงนามไว้ ตามที่มาตรฐาน PAdES กำหนด', "The signature does not name the signer's certificate, which PAdES requires."),
+  },
+  'cms.signing-certificate': {
+    title: t('ใบรับรองที่แนบตรงกับที่ลงนาม', 'Attached certificate matches the signed one'),
+    passed: t('ใบรับรองที่แนบมาเป็นใบเดียวกับที่ผู้ลงนามระบุไว้', 'The attached certificate is the one the signer named.'),
+    failed: t('ใบรับรองที่แนบมาไม่ใช่ใบที่ผู้ลงนามระบุไว้ อาจถูกสับเปลี่ยน', 'The attached certificate is not the one the signer named: it may have been swapped.'),
+  },
+  'pades.no-signing-time': {
+    title: t('เวลาลงนามภายในลายมือชื่อ', 'Signing time inside the signature'),
+    passed: t('ไม่มีเวลาลงนามซ้ำซ้อนภายในลายมือชื่อ ตามมาตรฐาน PAdES', 'There is no duplicate signing time inside the signature, as PAdES prescribes.'),
+    failed: t('ลายมือชื่อมีเวลาลงนามฝังไว้ ซึ่งมาตรฐาน PAdES ไม่ให้ใช้', 'The signature embeds a signing time, which PAdES does not allow.'),
+    warning: t('ลายมือชื่อมีเวลาลงนามฝังไว้ ซึ่งมาตรฐาน PAdES ไม่แนะนำ (ไม่กระทบความถูกต้อง)', 'The signature embeds a signing time, which PAdES advises against (validity is not affected).'),
+  },
+  'chain.trusted': {
+    title: t('ผู้ออกใบรับรองที่เชื่อถือได้', 'Trusted issuer'),
+    passed: t('ใบรับรองของผู้ลงนามออกโดยผู้ให้บริการออกใบรับรองที่เชื่อถือได้', "The signer's certificate was issued by a trusted certification authority."),
+    failed: t('ใบรับรองของผู้ลงนามไม่ได้ออกโดยผู้ให้บริการออกใบรับรองที่เชื่อถือได้', "The signer's certificate was not issued by a trusted certification authority."),
+  },
+  'chain.ca-constraints': {
+    title: t('สิทธิ์ของผู้ออกใบรับรอง', 'Issuer authority'),
+    passed: t('ผู้ออกใบรับรองทุกรายในสายมีสิทธิ์ออกใบรับรอง', 'Every issuer in the chain is allowed to issue certificates.'),
+    failed: t('มีผู้ออกใบรับรองในสายที่ไม่มีสิทธิ์ออกใบรับรอง', 'An issuer in the chain is not allowed to issue certificates.'),
+  },
+  'chain.signer-key-usage': {
+    title: t('การใช้งานกุญแจของผู้ลงนาม', 'Signer key usage'),
+    passed: t('ใบรับรองของผู้ลงนามอนุญาตให้ใช้ลงนามเอกสาร', "The signer's certificate allows signing documents."),
+    failed: t('ใบรับรองของผู้ลงนามไม่อนุญาตให้ใช้ลงนามเอกสาร', "The signer's certificate does not allow signing documents."),
+  },
+  'chain.critical-extensions': {
+    title: t('ข้อกำหนดสำคัญในใบรับรอง', 'Critical certificate extensions'),
+    passed: t('ใบรับรองทุกใบไม่มีข้อกำหนดสำคัญที่ระบบไม่รู้จัก', 'No certificate has a critical extension this verifier does not understand.'),
+    failed: t('มีใบรับรองที่มีข้อกำหนดสำคัญซึ่งระบบไม่รู้จัก จึงยอมรับไม่ได้', 'A certificate has a critical extension this verifier does not understand, so it cannot be accepted.'),
+  },
+  'chain.validity': {
+    title: t('อายุใบรับรอง', 'Certificate validity period'),
+    passed: t('ใบรับรองทุกใบในสายยังอยู่ในอายุใช้งาน ณ เวลาที่ตรวจ', 'Every certificate in the chain was within its validity period at the time checked.'),
+    failed: t('มีใบรับรองในสายที่หมดอายุหรือยังไม่เริ่มใช้ ณ เวลาที่ตรวจ', 'A certificate in the chain had expired or was not yet valid at the time checked.'),
+  },
+  'chain.signer-eku': {
+    title: t('วัตถุประสงค์ของใบรับรองผู้ลงนาม', 'Purpose of the signer certificate'),
+    passed: t('ใบรับรองของผู้ลงนามใช้ลงนามเอกสารได้ตามวัตถุประสงค์', "The signer's certificate is meant for signing documents."),
+    failed: t('ใบรับรองของผู้ลงนามไม่ได้มีไว้สำหรับลงนามเอกสาร', "The signer's certificate is not meant for signing documents."),
+    warning: t('ใบรับรองของผู้ลงนามไม่ได้ระบุการลงนามเอกสารไว้ในวัตถุประสงค์', "The signer's certificate does not list document signing among its purposes."),
+  },
+  'verify.internal-error': {
+    title: t('การตรวจสอบ', 'Verification'),
+    passed: t('ตรวจสอบเสร็จสมบูรณ์', 'Verification completed.'),
+    failed: t('เกิดข้อผิดพลาดภายในระหว่างตรวจ จึงยังสรุปผลไม่ได้', 'An internal error occurred while checking, so no conclusion can be drawn.'),
+  },
+} satisfies Record<string, CheckTexts>;
+
+export type CheckId = keyof typeof CHECK_MESSAGES;
+
+export const SKIPPED_SUFFIX: LocalizedText = t(' — ไม่ได้ตรวจ', ' — not checked');
+
+type VerdictContext = { signer?: string; successor?: string };
+
+/** One sentence per verdict. Keys must cover every Verdict (checked by the type below and by a test). */
+export const VERDICT_MESSAGES: Record<
+  'VALID' | 'TAMPERED' | 'UNTRUSTED' | 'REVOKED' | 'SUSPENDED' | 'SUPERSEDED' | 'EXPIRED' | 'NOT_SIGNED' | 'MALFORMED' | 'INDETERMINATE',
+  (ctx: VerdictContext) => LocalizedText
+> = {
+  VALID: ({ signer }) =>
+    signer
+      ? t(`เอกสารนี้ถูกต้อง ลงนามโดย ${signer} และไม่ถูกแก้ไขหลังลงนาม`, `This document is genuine: signed by ${signer} and unchanged since signing.`)
+      : t('เอกสารนี้ถูกต้อง และไม่ถูกแก้ไขหลังลงนาม', 'This document is genuine and unchanged since signing.'),
+  TAMPERED: () =>
+    t('เอกสารนี้ถูกแก้ไขหลังลงนาม อย่าเชื่อถือเนื้อหา', 'This document was changed after it was signed. Do not rely on its content.'),
+  UNTRUSTED: () =>
+    t('เอกสารนี้ไม่ได้ลงนามโดยหน่วยงานที่เชื่อถือได้ อย่าเชื่อถือเนื้อหา', 'This document was not signed by a trusted authority. Do not rely on its content.'),
+  REVOKED: () =>
+    t('เอกสารนี้ถูกเพิกถอนแล้ว ใช้อ้างอิงไม่ได้', 'This document has been revoked and can no longer be relied on.'),
+  SUSPENDED: () =>
+    t('เอกสารนี้ถูกระงับการใช้ชั่วคราว ใช้อ้างอิงไม่ได้ในขณะนี้', 'This document is suspended and cannot be relied on for now.'),
+  SUPERSEDED: ({ successor }) =>
+    successor
+      ? t(`เอกสารนี้มีฉบับใหม่มาแทนแล้ว (${successor}) โปรดใช้ฉบับใหม่`, `This document has been replaced by a newer one (${successor}). Please use the new one.`)
+      : t('เอกสารนี้มีฉบับใหม่มาแทนแล้ว โปรดใช้ฉบับใหม่', 'This document has been replaced by a newer one. Please use the new one.'),
+  EXPIRED: () => t('เอกสารนี้หมดอายุแล้ว', 'This document has expired.'),
+  NOT_SIGNED: () =>
+    t('เอกสารนี้ไม่มีลายมือชื่ออิเล็กทรอนิกส์ จึงยืนยันไม่ได้ว่าเป็นของจริง', 'This document has no digital signature, so it cannot be confirmed as genuine.'),
+  MALFORMED: () =>
+    t('ไฟล์นี้เสียหายหรือมีรูปแบบไม่ถูกต้อง จึงตรวจสอบไม่ได้', 'This file is damaged or not in the expected format, so it cannot be checked.'),
+  INDETERMINATE: () =>
+    t('ยังยืนยันความถูกต้องของเอกสารนี้ไม่ได้ในขณะนี้', 'The validity of this document cannot be confirmed at the moment.'),
+};

@@ -1,0 +1,226 @@
+// The verification report model: one vocabulary (verdicts + checks) shared by the CLI, the API and the browser page.
+import { CHECK_MESSAGES, VERDICT_MESSAGES, SKIPPED_SUFFIX, type CheckTexts, type LocalizedText, type CheckId } from './messages.js';
+
+export type { LocalizedText, CheckId } from './messages.js';
+
+export type Verdict =
+  | 'VALID'
+  | 'TAMPERED'
+  | 'UNTRUSTED'
+  | 'REVOKED'
+  | 'SUSPENDED'
+  | 'SUPERSEDED'
+  | 'EXPIRED'
+  | 'NOT_SIGNED'
+  | 'MALFORMED'
+  | 'INDETERMINATE';
+
+export const VERDICTS: readonly Verdict[] = [
+  'VALID', 'TAMPERED', 'UNTRUSTED', 'REVOKED', 'SUSPENDED', 'SUPERSEDED', 'EXPIRED', 'NOT_SIGNED', 'MALFORMED',
+  'INDETERMINATE',
+];
+
+export type CheckStatus = 'passed' | 'failed' | 'warning' | 'skipped' | 'info';
+
+export interface Check {
+  /** Stable identifier, e.g. 'cms.message-digest'. UIs and tests key on it; never rename one. */
+  id: string;
+  status: CheckStatus;
+  /** The verdict a failure of this check implies (see decideVerdict). Absent → the default table, else INDETERMINATE. */
+  onFailure?: Verdict;
+  /** Sentence for people, Thai first. */
+  message: LocalizedText;
+  /** Technical detail for experts and logs (English). */
+  detail?: string;
+}
+
+export interface SignerSummary {
+  subject: string;
+  commonName?: string;
+  organization?: string;
+  serialHex: string;
+  issuer: string;
+  notBefore: string; // ISO 8601
+  notAfter: string; // ISO 8601
+  sha256: string; // fingerprint of the certificate DER, lowercase hex
+}
+
+export interface SignatureReport {
+  fieldName?: string;
+  subFilter?: string;
+  signer?: SignerSummary;
+  /** Subjects from the signer up to the trust anchor (only the signer if no path was found). */
+  chain: string[];
+  /** The /M time claimed in the signature dictionary: a claim, not proof (no timestamp). */
+  claimedSigningTime?: string;
+  checks: Check[];
+  verdict: Verdict;
+}
+
+export interface VerificationReport {
+  verdict: Verdict;
+  summary: LocalizedText;
+  /** Document-level checks (PDF structure, status, …); signature checks live in `signatures`. */
+  checks: Check[];
+  signatures: SignatureReport[];
+  /** Open slots for what the document layer adds later (embedded data, registry status). */
+  document?: Record<string, unknown>;
+  status?: Record<string, unknown>;
+}
+
+/**
+ * The verdict a failed check implies when the check itself does not say (`onFailure`).
+ * Keys are exact ids or prefixes ending in '.*'; the most specific (exact) match wins.
+ */
+export const DEFAULT_FAILURE_VERDICT: Readonly<Record<string, Verdict>> = {
+  'cms.parse': 'MALFORMED',
+  'cms.signer-count': 'MALFORMED',
+  'cms.detached': 'MALFORMED',
+  'cms.signed-attributes': 'MALFORMED',
+  'cms.digest-algorithm': 'INDETERMINATE',
+  'cms.signature-algorithm': 'INDETERMINATE',
+  'cms.message-digest': 'TAMPERED',
+  'cms.signer-certificate': 'INDETERMINATE',
+  'cms.signature': 'TAMPERED',
+  'cms.signing-certificate': 'TAMPERED',
+  'pades.signing-certificate-v2': 'MALFORMED',
+  'chain.trusted': 'UNTRUSTED',
+  'chain.ca-constraints': 'UNTRUSTED',
+  'chain.signer-key-usage': 'UNTRUSTED',
+  'chain.critical-extensions': 'UNTRUSTED',
+  'chain.validity': 'INDETERMINATE',
+  'verify.internal-error': 'INDETERMINATE',
+  // Reserved for the document layer, so its checks get sensible verdicts without extra wiring.
+  'pdf.*': 'MALFORMED',
+  'pdf.byte-range': 'TAMPERED',
+  'pdf.signatures': 'NOT_SIGNED',
+  'status.revoked': 'REVOKED',
+  'status.suspended': 'SUSPENDED',
+  'status.superseded': 'SUPERSEDED',
+  'document.expired': 'EXPIRED',
+};
+
+/**
+ * Priority when several checks fail: the first verdict in this list that any failed check implies wins.
+ * Why this order: proof that bytes changed (TAMPERED) outranks everything, because nothing else in a changed
+ * file can be believed; then the issuer's own word about the document (REVOKED, SUSPENDED, SUPERSEDED), which
+ * holds whatever the file looks like; then a broken file (MALFORMED); then trust (UNTRUSTED); then the
+ * document's own expiry; then NOT_SIGNED; INDETERMINATE is the fallback for "cannot decide".
+ */
+export const VERDICT_PRIORITY: readonly Verdict[] = [
+  'TAMPERED', 'REVOKED', 'SUSPENDED', 'SUPERSEDED', 'MALFORMED', 'UNTRUSTED', 'EXPIRED', 'NOT_SIGNED', 'INDETERMINATE',
+];
+
+export function failureVerdictOf(check: Check): Verdict {
+  if (check.onFailure) return check.onFailure;
+  const exact = DEFAULT_FAILURE_VERDICT[check.id];
+  if (exact) return exact;
+  const dot = check.id.indexOf('.');
+  const prefix = dot > 0 ? DEFAULT_FAILURE_VERDICT[check.id.slice(0, dot) + '.*'] : undefined;
+  return prefix ?? 'INDETERMINATE';
+}
+
+/**
+ * Deterministic rule from checks to a verdict:
+ *  1. no check at all → INDETERMINATE (nothing was verified, so nothing can be claimed);
+ *  2. some checks failed → each failed check implies a verdict (its `onFailure`, else DEFAULT_FAILURE_VERDICT by
+ *     id, else by 'prefix.*', else INDETERMINATE); the highest in VERDICT_PRIORITY wins;
+ *  3. nothing failed but nothing passed either (all skipped/info/warning) → INDETERMINATE;
+ *  4. otherwise VALID. Warnings never change the verdict; they are shown beside it.
+ */
+export function decideVerdict(checks: readonly Check[]): Verdict {
+  if (checks.length === 0) return 'INDETERMINATE';
+  let best: Verdict | undefined;
+  let bestRank = Infinity;
+  let anyPassed = false;
+  for (const c of checks) {
+    if (c.status === 'passed') anyPassed = true;
+    if (c.status !== 'failed') continue;
+    const v = failureVerdictOf(c);
+    const rank = VERDICT_PRIORITY.indexOf(v);
+    const r = rank < 0 ? VERDICT_PRIORITY.length : rank;
+    if (r < bestRank) {
+      bestRank = r;
+      best = v;
+    }
+  }
+  if (best) return best;
+  return anyPassed ? 'VALID' : 'INDETERMINATE';
+}
+
+/** Make a check with the standard citizen sentence for its id and status. */
+export function makeCheck(id: CheckId, status: CheckStatus, detail?: string): Check {
+  const texts: CheckTexts = CHECK_MESSAGES[id];
+  let message: LocalizedText;
+  if (status === 'failed') message = texts.failed;
+  else if (status === 'warning') message = texts.warning ?? texts.failed;
+  else if (status === 'skipped') message = { th: texts.title.th + SKIPPED_SUFFIX.th, en: texts.title.en + SKIPPED_SUFFIX.en };
+  else message = texts.passed;
+  const check: Check = { id, status, message };
+  const implied = DEFAULT_FAILURE_VERDICT[id];
+  if (implied) check.onFailure = implied;
+  if (detail !== undefined) check.detail = detail;
+  return check;
+}
+
+/** Display name of a signer for sentences: "CN (O)" or whichever part exists. */
+export function signerDisplayName(signer: SignerSummary | undefined): string | undefined {
+  if (!signer) return undefined;
+  const cn = signer.commonName?.trim();
+  const o = signer.organization?.trim();
+  if (cn && o && cn !== o) return `${cn} (${o})`;
+  return cn || o || signer.subject || undefined;
+}
+
+export function summarize(verdict: Verdict, context: { signer?: string; successor?: string } = {}): LocalizedText {
+  return VERDICT_MESSAGES[verdict](context);
+}
+
+export interface SignatureReportInput {
+  fieldName?: string;
+  subFilter?: string;
+  claimedSigningTime?: Date | string;
+  checks: Check[];
+  signer?: SignerSummary;
+  chain?: string[];
+}
+
+export function buildSignatureReport(input: SignatureReportInput): SignatureReport {
+  const report: SignatureReport = {
+    chain: input.chain ?? (input.signer ? [input.signer.subject] : []),
+    checks: input.checks,
+    verdict: decideVerdict(input.checks),
+  };
+  if (input.fieldName !== undefined) report.fieldName = input.fieldName;
+  if (input.subFilter !== undefined) report.subFilter = input.subFilter;
+  if (input.signer) report.signer = input.signer;
+  if (input.claimedSigningTime !== undefined) {
+    const t = input.claimedSigningTime;
+    report.claimedSigningTime = typeof t === 'string' ? t : Number.isNaN(t.getTime()) ? String(t) : t.toISOString();
+  }
+  return report;
+}
+
+export interface VerificationReportInput {
+  checks?: Check[];
+  signatures: SignatureReport[];
+  document?: Record<string, unknown>;
+  status?: Record<string, unknown>;
+  /** Successor reference for SUPERSEDED sentences. */
+  successor?: string;
+}
+
+/** The overall verdict considers document checks and every signature's checks together. */
+export function buildVerificationReport(input: VerificationReportInput): VerificationReport {
+  const checks = input.checks ?? [];
+  const all = [...checks, ...input.signatures.flatMap((s) => s.checks)];
+  const verdict = decideVerdict(all);
+  const ctx: { signer?: string; successor?: string } = {};
+  const firstSigner = signerDisplayName(input.signatures.find((s) => s.signer)?.signer);
+  if (firstSigner) ctx.signer = firstSigner;
+  if (input.successor) ctx.successor = input.successor;
+  const report: VerificationReport = { verdict, summary: summarize(verdict, ctx), checks, signatures: input.signatures };
+  if (input.document) report.document = input.document;
+  if (input.status) report.status = input.status;
+  return report;
+}
