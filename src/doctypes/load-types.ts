@@ -58,6 +58,10 @@ export async function loadTypeFolder(dir: string, ajv: Ajv2020 = createAjv()): P
   }
 
   const templateSource = await readFile(join(dir, definition.template), 'utf8');
+  // Typst fetches `@preview/…` packages from the network at compile time: templates must be self-contained.
+  if (/#import\s+"@/.test(templateSource) || /#include\s+"@/.test(templateSource)) {
+    throw new TypeLoadError(`${join(dir, definition.template)}: package imports ("@…") are not allowed; templates must be self-contained`);
+  }
   let sample: Record<string, unknown> | null = null;
   try {
     sample = (await readJson(join(dir, 'sample.json'))) as Record<string, unknown>;

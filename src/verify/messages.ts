@@ -108,6 +108,73 @@ export const CHECK_MESSAGES = {
     failed: t('ใบรับรองของผู้ลงนามไม่ได้มีไว้สำหรับลงนามเอกสาร', "The signer's certificate is not meant for signing documents."),
     warning: t('ใบรับรองของผู้ลงนามไม่ได้ระบุการลงนามเอกสารไว้ในวัตถุประสงค์', "The signer's certificate does not list document signing among its purposes."),
   },
+  'pdf.size': {
+    title: t('ขนาดไฟล์', 'File size'),
+    passed: t('ขนาดไฟล์อยู่ในเกณฑ์ที่ตรวจได้', 'The file size is within the limit.'),
+    failed: t('ไฟล์มีขนาดใหญ่เกินกว่าที่ระบบตรวจได้', 'The file is larger than the verifier accepts.'),
+  },
+  'pdf.structure': {
+    title: t('โครงสร้างไฟล์ PDF', 'PDF structure'),
+    passed: t('อ่านไฟล์ PDF ได้ถูกต้อง', 'The PDF file could be read.'),
+    failed: t('ไฟล์นี้ไม่ใช่ PDF หรือไฟล์เสียหาย', 'This file is not a PDF or is damaged.'),
+  },
+  'pdf.signatures': {
+    title: t('ลายมือชื่ออิเล็กทรอนิกส์ในไฟล์', 'Signatures in the file'),
+    passed: t('พบลายมือชื่ออิเล็กทรอนิกส์ในไฟล์', 'The file carries a digital signature.'),
+    failed: t('ไฟล์นี้ไม่มีลายมือชื่ออิเล็กทรอนิกส์ จึงยืนยันความถูกต้องไม่ได้', 'This file has no digital signature, so it cannot be confirmed as genuine.'),
+  },
+  'pdf.byte-range': {
+    title: t('ขอบเขตของส่วนที่ลงนาม', 'Signed byte range'),
+    passed: t('ลายมือชื่อครอบคลุมเนื้อหาของไฟล์ถูกต้อง', 'The signature covers the file content correctly.'),
+    failed: t('ขอบเขตของส่วนที่ลงนามผิดปกติ อาจมีการดัดแปลงไฟล์', 'The signed range of the file is irregular: the file may have been manipulated.'),
+  },
+  'pdf.contents': {
+    title: t('ค่าลายมือชื่อในไฟล์', 'Signature value in the file'),
+    passed: t('ค่าลายมือชื่อในไฟล์อยู่ในรูปแบบที่ถูกต้อง', 'The signature value in the file is well formed.'),
+    failed: t('ค่าลายมือชื่อในไฟล์ว่างเปล่าหรือผิดรูปแบบ', 'The signature value in the file is empty or malformed.'),
+  },
+  'pdf.sub-filter': {
+    title: t('รูปแบบลายมือชื่อ', 'Signature format'),
+    passed: t('ลายมือชื่อเป็นรูปแบบ PAdES ตามมาตรฐาน', 'The signature uses the PAdES format.'),
+    failed: t('ลายมือชื่อใช้รูปแบบที่ไม่รองรับ', 'The signature uses an unsupported format.'),
+    warning: t('ลายมือชื่อใช้รูปแบบเก่า (ไม่ใช่ PAdES)', 'The signature uses an older, non-PAdES format.'),
+  },
+  'pdf.coverage': {
+    title: t('การแก้ไขหลังลงนาม', 'Changes after signing'),
+    passed: t('ไม่มีการเพิ่มหรือแก้ไขเนื้อหาหลังลงนาม', 'Nothing was added or changed after signing.'),
+    failed: t('มีการเพิ่มหรือแก้ไขเนื้อหาในไฟล์หลังลงนาม', 'Content was added to or changed in the file after it was signed.'),
+  },
+  'document.embedded-data': {
+    title: t('ข้อมูลเอกสารที่ฝังในไฟล์', 'Embedded document data'),
+    passed: t('พบข้อมูลเอกสาร (data.json) ที่ฝังในไฟล์และอ่านได้', 'The embedded document data (data.json) was found and read.'),
+    failed: t('ไม่พบข้อมูลเอกสารที่ฝังไว้ หรือข้อมูลผิดรูปแบบ จึงไม่ใช่เอกสารในรูปแบบมาตรฐาน', 'The embedded document data is missing or malformed: this is not a document in the standard form.'),
+  },
+  'document.expired': {
+    title: t('อายุของเอกสาร', 'Document validity period'),
+    passed: t('เอกสารยังอยู่ในช่วงเวลาที่ใช้ได้', 'The document is within its validity period.'),
+    failed: t('เอกสารนี้หมดอายุแล้ว', 'This document has expired.'),
+  },
+  'status.registry': {
+    title: t('สถานะในทะเบียนของหน่วยงาน', "Status in the agency's registry"),
+    passed: t('ทะเบียนของหน่วยงานยืนยันว่าออกเอกสารฉบับนี้จริง', "The agency's registry confirms it issued this document."),
+    failed: t('ไฟล์นี้ไม่ตรงกับฉบับที่บันทึกในทะเบียนของหน่วยงาน', "This file does not match the copy recorded in the agency's registry."),
+    warning: t('ไม่พบเอกสารนี้ในทะเบียนที่ตรวจ หรือติดต่อทะเบียนไม่ได้', 'This document was not found in the registry consulted, or the registry could not be reached.'),
+  },
+  'status.revoked': {
+    title: t('การเพิกถอน', 'Revocation'),
+    passed: t('เอกสารนี้ไม่ถูกเพิกถอน', 'This document has not been revoked.'),
+    failed: t('หน่วยงานได้เพิกถอนเอกสารนี้แล้ว', 'The agency has revoked this document.'),
+  },
+  'status.suspended': {
+    title: t('การระงับ', 'Suspension'),
+    passed: t('เอกสารนี้ไม่ถูกระงับ', 'This document is not suspended.'),
+    failed: t('หน่วยงานได้ระงับการใช้เอกสารนี้ชั่วคราว', 'The agency has suspended this document.'),
+  },
+  'status.superseded': {
+    title: t('การออกฉบับใหม่แทน', 'Replacement'),
+    passed: t('เอกสารนี้ยังเป็นฉบับปัจจุบัน', 'This document is the current version.'),
+    failed: t('หน่วยงานได้ออกเอกสารฉบับใหม่แทนฉบับนี้แล้ว', 'The agency has issued a new document replacing this one.'),
+  },
   'verify.internal-error': {
     title: t('การตรวจสอบ', 'Verification'),
     passed: t('ตรวจสอบเสร็จสมบูรณ์', 'Verification completed.'),

@@ -93,6 +93,10 @@ export const DEFAULT_FAILURE_VERDICT: Readonly<Record<string, Verdict>> = {
   // Reserved for the document layer, so its checks get sensible verdicts without extra wiring.
   'pdf.*': 'MALFORMED',
   'pdf.byte-range': 'TAMPERED',
+  'pdf.coverage': 'TAMPERED',
+  'pdf.sub-filter': 'INDETERMINATE',
+  'document.embedded-data': 'INDETERMINATE',
+  'status.registry': 'TAMPERED',
   'pdf.signatures': 'NOT_SIGNED',
   'status.revoked': 'REVOKED',
   'status.suspended': 'SUSPENDED',

@@ -1,0 +1,177 @@
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Config } from '../config.js';
+import { AppError } from '../domain/errors.js';
+import { loadTypes, type LoadedType } from '../doctypes/load-types.js';
+import type { Services } from '../http/services.js';
+import { issueDocument, type AgencySigner, type IssueResult } from '../issuance/issue-document.js';
+import { createRenderer, type Renderer } from '../render/index.js';
+import { PadesSigner } from '../signing/index.js';
+import {
+  createApiKey,
+  getAgency,
+  openDatabase,
+  openFilesystemBlobStore,
+  upsertAgency,
+  upsertDocumentType,
+  type BlobStore,
+  type OpenedDatabase,
+} from '../store/index.js';
+import type { VerificationReport } from '../verify/report.js';
+import { DEMO_AGENCY, DEMO_AGENCY_ID, DEMO_API_KEY_FILE } from './demo.js';
+import { createDevAgencyIdentity, ensureDevRoot, hasAgencyIdentity, loadAgencyIdentity, loadTrustRoots, rootsToPem } from './keys.js';
+import { buildServices } from './services.js';
+import { verifyWithRegistry } from './verification.js';
+
+export { DEMO_AGENCY_ID } from './demo.js';
+
+export interface App {
+  config: Config;
+  database: OpenedDatabase;
+  blobs: BlobStore;
+  types: Map<string, LoadedType>;
+  services: Services;
+  issueAsAgency(agencyId: string, typeId: string, data: unknown, idempotencyKey?: string): Promise<IssueResult>;
+  verify(pdf: Uint8Array, opts?: { offline?: boolean; extraTrustPem?: string | undefined }): Promise<VerificationReport>;
+  trustRootsPem(): string;
+  createDevSigningKey(agencyId: string, algorithm: string): Promise<{ lines: string[] }>;
+  createApiKey(agencyId: string, label: string, scopes: string[]): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Registers the bundled type versions for an agency; an edited template under an old version number is refused. */
+async function registerTypes(database: OpenedDatabase, types: Map<string, LoadedType>, agencyId: string): Promise<void> {
+  for (const t of types.values()) {
+    await upsertDocumentType(database.db, {
+      typeId: t.definition.id,
+      version: t.definition.version,
+      agencyId,
+      nameTh: t.definition.name.th,
+      nameEn: t.definition.name.en,
+      definition: { type: t.definition, schema: t.schema },
+      templateSha256: t.templateSha256,
+    });
+  }
+}
+
+/** Wires configuration to database, blob store, document types, renderer, signers and verification. */
+export async function openApp(config: Config, opts: { readOnly?: boolean } = {}): Promise<App> {
+  const types = await loadTypes(config.typesDir);
+  const database = await openDatabase({ dataDir: config.dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
+  const blobs = openFilesystemBlobStore(config.dataDir);
+  if (!opts.readOnly) {
+    for (const agencyId of [DEMO_AGENCY_ID]) if (await getAgency(database.db, agencyId)) await registerTypes(database, types, agencyId);
+  }
+  let trustRoots = await loadTrustRoots(config);
+
+  // The Typst compiler costs tens of milliseconds to create: only commands that issue pay for it.
+  let renderer: Renderer | null = null;
+  const getRenderer = (): Renderer => (renderer ??= createRenderer());
+  const signers = new Map<string, Promise<AgencySigner>>();
+  const signerFor = (agencyId: string): Promise<AgencySigner> => {
+    let s = signers.get(agencyId);
+    if (!s) {
+      s = (async () => {
+        const identity = await loadAgencyIdentity(config, agencyId);
+        const agency = await getAgency(database.db, agencyId);
+        return { signer: await PadesSigner.create(identity), ...(agency ? { signerName: agency.nameTh } : {}) };
+      })();
+      s.catch(() => signers.delete(agencyId));
+      signers.set(agencyId, s);
+    }
+    return s;
+  };
+
+  const issuanceDeps = {
+    db: database.db,
+    blobs,
+    types,
+    get renderer() {
+      return getRenderer();
+    },
+    signerFor,
+    publicUrl: config.publicUrl,
+  };
+  const verify = async (pdf: Uint8Array, o: { offline?: boolean; extraTrustPem?: string | undefined } = {}) =>
+    verifyWithRegistry(pdf, {
+      db: database.db,
+      trustRoots: o.extraTrustPem ? await loadTrustRoots(config, o.extraTrustPem) : trustRoots,
+      offline: o.offline === true,
+    });
+
+  const services = buildServices({ config, database, blobs, types, issuance: issuanceDeps, verify });
+
+  return {
+    config,
+    database,
+    blobs,
+    types,
+    services,
+    issueAsAgency: (agencyId, typeId, data, idempotencyKey) =>
+      issueDocument(issuanceDeps, { agencyId, typeId, data, idempotencyKey, actor: 'cli' }),
+    verify,
+    trustRootsPem: () => rootsToPem(trustRoots),
+    async createDevSigningKey(agencyId, algorithm) {
+      const agency = await getAgency(database.db, agencyId);
+      if (!agency) throw new AppError('unknown_agency', 404, { th: `ไม่พบหน่วยงาน "${agencyId}"`, en: `Unknown agency "${agencyId}"` });
+      const identity = await createDevAgencyIdentity(config, agency, algorithm);
+      signers.delete(agencyId);
+      trustRoots = await loadTrustRoots(config);
+      return { lines: [`created ${identity.keyAlgorithm} development signing key for ${agencyId} (NOT FOR PRODUCTION)`] };
+    },
+    async createApiKey(agencyId, label, scopes) {
+      if (!(await getAgency(database.db, agencyId))) {
+        throw new AppError('unknown_agency', 404, { th: `ไม่พบหน่วยงาน "${agencyId}"`, en: `Unknown agency "${agencyId}"` });
+      }
+      return (await createApiKey(database.db, agencyId, label, scopes)).secret;
+    },
+    async close() {
+      renderer?.close();
+      await database.close();
+    },
+  };
+}
+
+
+/**
+ * First-run set-up. Always: database migrations. With `demo`: the demonstration agency, the bundled types, a
+ * development root CA and agency signing key (labelled NOT FOR PRODUCTION), and an API key saved to
+ * `<data>/demo-api-key.txt` so `npm start` can print it every time.
+ */
+export async function initProject(config: Config, opts: { demo: boolean }): Promise<{ lines: string[] }> {
+  const lines: string[] = [];
+  const types = await loadTypes(config.typesDir);
+  const database = await openDatabase({ dataDir: config.dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
+  try {
+    lines.push(`ฐานข้อมูล / database: ${database.dialect}${database.dialect === 'sqlite' ? ` (${join(config.dataDir, 'ekasarn.sqlite')})` : ''}`);
+    if (!opts.demo) return { lines };
+    await upsertAgency(database.db, DEMO_AGENCY);
+    await registerTypes(database, types, DEMO_AGENCY_ID);
+    if (await ensureDevRoot(config)) lines.push('สร้าง CA สำหรับพัฒนา / created a DEVELOPMENT root CA (NOT FOR PRODUCTION)');
+    if (!hasAgencyIdentity(config, DEMO_AGENCY_ID)) {
+      await createDevAgencyIdentity(config, DEMO_AGENCY, 'RSA-2048');
+      lines.push('สร้างกุญแจลงนามของหน่วยงานตัวอย่าง / created the demo agency signing key (NOT FOR PRODUCTION)');
+    }
+    const keyFile = join(config.dataDir, DEMO_API_KEY_FILE);
+    let key: string;
+    if (existsSync(keyFile)) key = (await readFile(keyFile, 'utf8')).trim();
+    else {
+      key = (await createApiKey(database.db, DEMO_AGENCY_ID, 'demo', ['documents:issue', 'documents:read'])).secret;
+      await writeFile(keyFile, `${key}\n`, { mode: 0o600 });
+    }
+    lines.push(
+      `หน่วยงานตัวอย่าง / demo agency: ${DEMO_AGENCY.nameTh} (${DEMO_AGENCY_ID})`,
+      `ประเภทเอกสาร / document types: ${[...types.keys()].join(', ')}`,
+      `กุญแจ API ตัวอย่าง / demo API key: ${key}`,
+      `ลองออกเอกสาร / try:`,
+      `  curl -s -X POST ${config.publicUrl}/api/v1/documents -H "Authorization: Bearer ${key}" \\`,
+      `       -H 'Content-Type: application/json' -d @examples/issue-training-certificate.json`,
+      `  npx ekasarn issue --type training-certificate --data types/training-certificate/sample.json --out cert.pdf`,
+      `  npx ekasarn verify cert.pdf`,
+    );
+    return { lines };
+  } finally {
+    await database.close();
+  }
+}

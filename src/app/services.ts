@@ -1,0 +1,103 @@
+import type { Config } from '../config.js';
+import type { Bilingual } from '../domain/document-type.js';
+import { documentAddress, isDocumentId } from '../domain/identifiers.js';
+import type { LoadedType } from '../doctypes/load-types.js';
+import type { IssuedDocumentView, PublicStatus, Services } from '../http/services.js';
+import { issueDocument, type IssuanceDeps } from '../issuance/issue-document.js';
+import {
+  authenticateApiKey,
+  getAgency,
+  getDocumentById,
+  getDocumentType,
+  type BlobStore,
+  type OpenedDatabase,
+  type StoredDocument,
+} from '../store/index.js';
+import type { VerificationReport } from '../verify/report.js';
+
+interface ServiceDeps {
+  config: Config;
+  database: OpenedDatabase;
+  blobs: BlobStore;
+  types: Map<string, LoadedType>;
+  issuance: IssuanceDeps;
+  verify(pdf: Uint8Array, opts: { offline?: boolean }): Promise<VerificationReport>;
+}
+
+/** The HTTP layer's view of the services: access rules (agency scoping) live here, not in routes. */
+export function buildServices(deps: ServiceDeps): Services {
+  const db = deps.database.db;
+
+  const agencyName = async (id: string): Promise<Bilingual> => {
+    const a = await getAgency(db, id);
+    return a ? { th: a.nameTh, en: a.nameEn } : { th: id, en: id };
+  };
+  // Names come from the version the document was issued under, which may be older than the bundled one.
+  const typeName = async (typeId: string, version: number): Promise<Bilingual> => {
+    const bundled = deps.types.get(typeId);
+    if (bundled && bundled.definition.version === version) return bundled.definition.name;
+    const stored = await getDocumentType(db, typeId, version);
+    return stored ? { th: stored.nameTh, en: stored.nameEn } : { th: typeId, en: typeId };
+  };
+
+  const view = async (d: StoredDocument): Promise<IssuedDocumentView> => ({
+    id: d.id,
+    address: documentAddress(d.agencyId, d.typeId, d.id),
+    serial: d.serial,
+    type: { id: d.typeId, version: d.typeVersion, name: await typeName(d.typeId, d.typeVersion) },
+    agency: { id: d.agencyId, name: await agencyName(d.agencyId) },
+    status: d.status,
+    issuedAt: d.issuedAt,
+    validUntil: d.validUntil,
+    pdfSha256: d.pdfSha256,
+    pdfSize: d.pdfSize,
+  });
+
+  const ownDocument = async (agencyId: string, id: string): Promise<StoredDocument | null> => {
+    if (!isDocumentId(id)) return null;
+    const d = await getDocumentById(db, id);
+    return d && d.agencyId === agencyId ? d : null;
+  };
+
+  return {
+    publicUrl: deps.config.publicUrl,
+    bodyLimit: deps.config.bodyLimit,
+    types: deps.types,
+    async authenticate(presented) {
+      const k = await authenticateApiKey(db, presented);
+      return k ? { agencyId: k.agencyId, scopes: k.scopes, keyId: k.keyId } : null;
+    },
+    async issue({ caller, typeId, data, idempotencyKey }) {
+      const r = await issueDocument(deps.issuance, { agencyId: caller.agencyId, typeId, data, idempotencyKey, actor: `apikey:${caller.keyId}` });
+      return { document: await view(r.document), created: r.created };
+    },
+    async getDocument(caller, id) {
+      const d = await ownDocument(caller.agencyId, id);
+      return d ? { ...(await view(d)), data: d.data as Record<string, unknown> } : null;
+    },
+    async getPdf(caller, id) {
+      const d = await ownDocument(caller.agencyId, id);
+      return d ? deps.blobs.get(d.id) : null;
+    },
+    async publicStatus(id): Promise<PublicStatus | null> {
+      if (!isDocumentId(id)) return null;
+      const d = await getDocumentById(db, id);
+      if (!d) return null;
+      return {
+        id: d.id,
+        status: d.status,
+        type: { id: d.typeId, version: d.typeVersion, name: await typeName(d.typeId, d.typeVersion) },
+        issuer: { id: d.agencyId, name: await agencyName(d.agencyId) },
+        serial: d.serial,
+        issuedAt: d.issuedAt,
+        validUntil: d.validUntil,
+        expired: d.validUntil !== null && Date.parse(d.validUntil) < Date.now(),
+        pdfSha256: d.pdfSha256,
+      };
+    },
+    verify: (pdf, opts) => deps.verify(pdf, opts ?? {}),
+    async close() {
+      await deps.database.close();
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import type { Kysely } from 'kysely';
+import { getDocumentById, type Database } from '../store/index.js';
+import { isDocumentId } from '../domain/identifiers.js';
+import { verifyPdf, type RegistryStatus } from '../verify/index.js';
+import type { VerificationReport } from '../verify/report.js';
+
+/** Verification on the server and in the CLI: the browser-safe engine plus this deployment's registry. */
+export async function verifyWithRegistry(
+  pdf: Uint8Array,
+  opts: { db: Kysely<Database>; trustRoots: Uint8Array[]; offline: boolean },
+): Promise<VerificationReport> {
+  const statusLookup = async (documentId: string): Promise<RegistryStatus> => {
+    if (!isDocumentId(documentId)) return { found: false };
+    const d = await getDocumentById(opts.db, documentId);
+    if (!d) return { found: false };
+    return { found: true, status: d.status, pdfSha256: d.pdfSha256, validUntil: d.validUntil };
+  };
+  return verifyPdf(pdf, { trustRoots: opts.trustRoots, ...(opts.offline ? {} : { statusLookup }) });
+}

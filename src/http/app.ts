@@ -1,0 +1,49 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { makeErrorHandler, errorBody } from './errors.js';
+import { documentRoutes } from './routes/documents.js';
+import { pageRoutes } from './routes/pages.js';
+import { typeRoutes } from './routes/types.js';
+import { verifyRoutes } from './routes/verify.js';
+import type { Services } from './services.js';
+
+export async function buildHttpApp(services: Services, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    bodyLimit: services.bodyLimit,
+    // Request logs carry method, URL and status only: bodies and headers (API keys, personal data) are never logged.
+    logger: opts.logger ? { level: 'info', redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] } : false,
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: false } },
+  });
+
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+    // Swagger UI ships its own inline script; our own pages need none.
+    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html') && !req.url.startsWith('/api/docs')) {
+      reply.header('content-security-policy', "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'");
+    }
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'ekasarn API',
+        version: '1',
+        description: 'ออกและตรวจสอบเอกสารราชการดิจิทัล — issue and verify official Thai digital documents',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key ek_…' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  app.setErrorHandler(makeErrorHandler(services.bodyLimit));
+  app.setNotFoundHandler((_req, reply) => reply.status(404).send(errorBody('not_found', 'ไม่พบสิ่งที่ขอ', 'Not found')));
+
+  documentRoutes(app, services);
+  verifyRoutes(app, services);
+  typeRoutes(app, services);
+  pageRoutes(app, services);
+  return app;
+}

@@ -1,0 +1,53 @@
+import type { Bilingual } from '../domain/document-type.js';
+import type { LoadedType } from '../doctypes/load-types.js';
+import type { VerificationReport } from '../verify/report.js';
+
+/** What the HTTP layer needs from the services below it; built in `src/app`. The HTTP layer knows nothing else. */
+export interface Caller {
+  agencyId: string;
+  scopes: string[];
+  keyId: string;
+}
+
+export interface IssuedDocumentView {
+  id: string;
+  address: string;
+  serial: string;
+  type: { id: string; version: number; name: Bilingual };
+  agency: { id: string; name: Bilingual };
+  status: string;
+  issuedAt: string;
+  validUntil: string | null;
+  pdfSha256: string;
+  pdfSize: number;
+}
+
+export interface PublicStatus {
+  id: string;
+  status: string;
+  type: { id: string; version: number; name: Bilingual };
+  issuer: { id: string; name: Bilingual };
+  serial: string;
+  issuedAt: string;
+  validUntil: string | null;
+  expired: boolean;
+  pdfSha256: string;
+}
+
+export interface Services {
+  publicUrl: string;
+  bodyLimit: number;
+  types: Map<string, LoadedType>;
+  authenticate(presentedKey: string): Promise<Caller | null>;
+  issue(req: {
+    caller: Caller;
+    typeId: string;
+    data: unknown;
+    idempotencyKey?: string;
+  }): Promise<{ document: IssuedDocumentView; created: boolean }>;
+  getDocument(caller: Caller, id: string): Promise<(IssuedDocumentView & { data: Record<string, unknown> }) | null>;
+  getPdf(caller: Caller, id: string): Promise<Uint8Array | null>;
+  publicStatus(id: string): Promise<PublicStatus | null>;
+  verify(pdf: Uint8Array, opts?: { offline?: boolean }): Promise<VerificationReport>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,204 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { canonicalJson } from '../domain/canonical-json.js';
+import { validUntilFor } from '../domain/document-type.js';
+import { EMBEDDED_DATA_FILENAME, EMBEDDED_DATA_FORMAT, encodeEmbeddedData, type EmbeddedData } from '../domain/embedded-data.js';
+import { AppError } from '../domain/errors.js';
+import { documentAddress, newDocumentId } from '../domain/identifiers.js';
+import { bangkokYear, formatSerial } from '../domain/serial.js';
+import type { LoadedType } from '../doctypes/load-types.js';
+import type { Renderer } from '../render/index.js';
+import type { PadesSigner } from '../signing/index.js';
+import {
+  appendAuditEvent,
+  getAgency,
+  getDocumentByIdempotencyKey,
+  insertDocument,
+  isUniqueViolation,
+  nextSerialNumber,
+  withTransaction,
+  type Agency,
+  type BlobStore,
+  type Database,
+  type StoredDocument,
+} from '../store/index.js';
+import { signPdf } from './sign-pdf.js';
+
+export interface AgencySigner {
+  signer: PadesSigner;
+  /** Printed in /Name of the signature dictionary, e.g. the agency's name. */
+  signerName?: string;
+}
+
+export interface IssuanceDeps {
+  db: Kysely<Database>;
+  blobs: BlobStore;
+  types: Map<string, LoadedType>;
+  renderer: Renderer;
+  signerFor(agencyId: string): Promise<AgencySigner>;
+  publicUrl: string;
+  now?: () => Date;
+}
+
+export interface IssueRequest {
+  agencyId: string;
+  typeId: string;
+  data: unknown;
+  idempotencyKey?: string | undefined;
+  /** Who asked: `apikey:<id>`, `cli`, later `user:<id>`. Goes to the audit trail. */
+  actor: string;
+}
+
+export interface IssueResult {
+  document: StoredDocument;
+  pdf: Uint8Array;
+  /** false when an idempotent retry returned the document issued earlier. */
+  created: boolean;
+}
+
+const sha256Hex = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
+
+export function unknownType(typeId: string): AppError {
+  return new AppError('unknown_type', 404, { th: `ไม่รู้จักประเภทเอกสาร "${typeId}"`, en: `Unknown document type "${typeId}"` });
+}
+
+/** Same key, same request → the earlier document; same key, another request → 409. */
+async function replayOrConflict(deps: IssuanceDeps, existing: StoredDocument, requestHash: string): Promise<IssueResult> {
+  if (existing.requestHash !== requestHash) {
+    throw new AppError('idempotency_conflict', 409, {
+      th: 'Idempotency-Key นี้เคยใช้กับคำขอที่มีข้อมูลต่างกันแล้ว',
+      en: 'This Idempotency-Key was already used with a different request',
+    }, { documentId: existing.id });
+  }
+  const pdf = await deps.blobs.get(existing.id);
+  if (!pdf) throw new Error(`registry row ${existing.id} has no PDF blob`);
+  return { document: existing, pdf, created: false };
+}
+
+function embeddedData(type: LoadedType, agency: Agency, d: { id: string; serial: string; issuedAt: Date; validUntil: string | null; verifyUrl: string; fields: Record<string, unknown> }): EmbeddedData {
+  const def = type.definition;
+  return {
+    format: EMBEDDED_DATA_FORMAT,
+    id: d.id,
+    address: documentAddress(agency.id, def.id, d.id),
+    serial: d.serial,
+    type: { id: def.id, version: def.version, name: def.name },
+    issuer: { id: agency.id, name: { th: agency.nameTh, en: agency.nameEn } },
+    subject: { kind: def.subject.kind },
+    issuedAt: d.issuedAt.toISOString(),
+    validUntil: d.validUntil,
+    verifyUrl: d.verifyUrl,
+    fields: d.fields,
+  };
+}
+
+/**
+ * Issues one document: validate → allocate serial → render PDF/A-3 → sign (PAdES B-B) → store blob → registry row +
+ * audit event, all inside one database transaction. Any failure rolls the transaction back and removes the blob, so
+ * nothing is half-written and no serial number is consumed.
+ */
+export async function issueDocument(deps: IssuanceDeps, req: IssueRequest): Promise<IssueResult> {
+  const type = deps.types.get(req.typeId);
+  if (!type) throw unknownType(req.typeId);
+  const checked = type.validate(req.data);
+  if (!checked.ok) {
+    throw new AppError('validation_failed', 422, { th: 'ข้อมูลเอกสารไม่ถูกต้อง', en: 'The document data is invalid' }, checked.errors);
+  }
+  const fields = checked.value;
+  const def = type.definition;
+  const requestHash = sha256Hex(canonicalJson({ type: def.id, version: def.version, data: fields }));
+
+  if (req.idempotencyKey) {
+    const existing = await getDocumentByIdempotencyKey(deps.db, req.agencyId, req.idempotencyKey);
+    if (existing) return replayOrConflict(deps, existing, requestHash);
+  }
+
+  const agency = await getAgency(deps.db, req.agencyId);
+  if (!agency) throw new AppError('unknown_agency', 404, { th: `ไม่พบหน่วยงาน "${req.agencyId}"`, en: `Unknown agency "${req.agencyId}"` });
+  const { signer, signerName } = await deps.signerFor(agency.id);
+
+  const id = newDocumentId();
+  const issuedAt = (deps.now ?? (() => new Date()))();
+  const validUntil = validUntilFor(def.validity, fields, issuedAt);
+  if (validUntil !== null && Date.parse(validUntil) < issuedAt.getTime()) {
+    const field = def.validity.kind === 'field' ? def.validity.field : '';
+    const label = def.fields[field] ?? { th: 'วันหมดอายุ', en: 'The expiry date' };
+    throw new AppError('validation_failed', 422, { th: 'ข้อมูลเอกสารไม่ถูกต้อง', en: 'The document data is invalid' }, [
+      { field, problem: 'past', message: { th: `${label.th}ต้องไม่อยู่ในอดีต`, en: `${label.en} must not be in the past` } },
+    ]);
+  }
+  const verifyUrl = `${deps.publicUrl}/v/${id}`;
+  let blobWritten = false;
+
+  try {
+    const { document, pdf } = await withTransaction(deps.db, async (trx) => {
+      const year = bangkokYear(issuedAt);
+      const serial = formatSerial(def.serial.pattern, { sequence: await nextSerialNumber(trx, agency.id, def.id, year), year });
+      const embedded = embeddedData(type, agency, { id, serial, issuedAt, validUntil, verifyUrl, fields });
+      const rendered = await deps.renderer.render({
+        templateSource: type.templateSource,
+        templateKey: `${def.id}@${def.version}`,
+        fields,
+        labels: def.fields,
+        meta: {
+          documentId: id,
+          serial,
+          typeNameTh: def.name.th,
+          typeNameEn: def.name.en,
+          issuer: { nameTh: agency.nameTh, nameEn: agency.nameEn, addressTh: agency.addressTh },
+          issuedAt: issuedAt.toISOString(),
+          validUntil,
+          verifyUrl,
+          legalBasis: def.legalBasis,
+        },
+        attachment: { name: EMBEDDED_DATA_FILENAME, bytes: encodeEmbeddedData(embedded), description: 'ข้อมูลเอกสาร (machine-readable document data)' },
+        pdfMetadata: { title: `${def.name.th} ${serial}`, author: agency.nameTh, keywords: [def.id, id], date: issuedAt },
+      });
+      const signed = await signPdf(rendered, signer, {
+        reason: `ออก${def.name.th} เลขที่ ${serial}`,
+        location: agency.nameTh,
+        ...(signerName ? { signerName } : {}),
+        signingTime: issuedAt,
+        xmp: { documentType: def.id, documentFileName: EMBEDDED_DATA_FILENAME, version: String(def.version) },
+      });
+      const pdfSha256 = sha256Hex(signed);
+      await deps.blobs.put(id, signed);
+      blobWritten = true;
+      const row = await insertDocument(trx, {
+        id,
+        serial,
+        typeId: def.id,
+        typeVersion: def.version,
+        agencyId: agency.id,
+        subjectKind: def.subject.kind,
+        subjectId: String(fields[def.subject.idField]),
+        data: fields,
+        pdfSha256,
+        pdfSize: signed.length,
+        issuedAt,
+        validUntil,
+        idempotencyKey: req.idempotencyKey ?? null,
+        requestHash,
+      });
+      // No personal data in the audit trail: ids, type, serial and digest only.
+      await appendAuditEvent(trx, {
+        actor: req.actor,
+        action: 'document.issue',
+        agencyId: agency.id,
+        documentId: id,
+        details: { typeId: def.id, typeVersion: def.version, serial, pdfSha256 },
+        at: issuedAt,
+      });
+      return { document: row, pdf: signed };
+    });
+    return { document, pdf, created: true };
+  } catch (e) {
+    if (blobWritten) await deps.blobs.delete(id).catch(() => undefined);
+    // Two concurrent requests with one key: the loser answers like a retry.
+    if (req.idempotencyKey && isUniqueViolation(e)) {
+      const existing = await getDocumentByIdempotencyKey(deps.db, req.agencyId, req.idempotencyKey);
+      if (existing) return replayOrConflict(deps, existing, requestHash);
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,254 @@
+import { decodeEmbeddedData, EMBEDDED_DATA_FILENAME, type EmbeddedData } from '../../domain/embedded-data.js';
+import { findSignatureFields, openPdf, type PdfDocument, type SignatureInfo } from '../../pdf/index.js';
+import { toHex } from '../bytes.js';
+import { verifyCmsSignature } from '../cms/verify-cms-signature.js';
+import type { TrustStore } from '../cms/trust-store.js';
+import { buildSignatureReport, buildVerificationReport, makeCheck, type Check, type SignatureReport, type VerificationReport } from '../report.js';
+import type { CheckId } from '../messages.js';
+import { listEmbeddedFiles } from './embedded-files.js';
+
+/** What the issuing agency's registry says about a document (no personal data). */
+export interface RegistryStatus {
+  found: boolean;
+  status?: string;
+  pdfSha256?: string;
+  validUntil?: string | null;
+  successorId?: string | null;
+}
+
+export interface VerifyPdfOptions {
+  trustRoots: Uint8Array[] | TrustStore;
+  /** Asks the registry about a document id; absent = offline (status "not checked"). */
+  statusLookup?: (documentId: string, pdfSha256: string) => Promise<RegistryStatus>;
+  validationTime?: Date;
+  /** Largest file accepted, bytes (default 20 MB). */
+  maxBytes?: number;
+}
+
+export const DEFAULT_MAX_PDF_BYTES = 20 * 1024 * 1024;
+
+const SUPPORTED_SUB_FILTERS = new Set(['ETSI.CAdES.detached']);
+const LEGACY_SUB_FILTERS = new Set(['adbe.pkcs7.detached']);
+
+function check(id: CheckId, status: Check['status'], detail?: string, onFailure?: Check['onFailure']): Check {
+  const c = makeCheck(id, status, detail);
+  if (onFailure) c.onFailure = onFailure;
+  return c;
+}
+
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  return toHex(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes as BufferSource)));
+}
+
+const isWhitespace = (b: number) => b === 0x0a || b === 0x0d || b === 0x20 || b === 0x09 || b === 0x00 || b === 0x0c;
+
+/**
+ * The ByteRange must be [0, start of /Contents, end of /Contents, rest] of this very signature dictionary, inside the
+ * file, and end where the signature's own revision ends. Anything else lets signed bytes be moved or unsigned bytes
+ * slip in (Universal Signature Forgery, Signature Wrapping).
+ */
+function byteRangeProblem(sig: SignatureInfo, doc: PdfDocument, fileLength: number): string | null {
+  const br = sig.byteRange;
+  if (!br) return '/ByteRange is missing or not an array of numbers';
+  if (br.length !== 4) return `/ByteRange has ${br.length} numbers, expected 4`;
+  if (!br.every((n) => Number.isSafeInteger(n) && n >= 0)) return '/ByteRange holds a negative or non-integer number';
+  const [a, b, c, d] = br as [number, number, number, number];
+  if (a !== 0) return `/ByteRange starts at ${a}, not at the beginning of the file`;
+  if (sig.contentsStart === null || sig.contentsEnd === null) return '/Contents is not a string written directly in the signature dictionary';
+  if (b !== sig.contentsStart || c !== sig.contentsEnd) {
+    return `/ByteRange gap ${b}–${c} is not the signature's /Contents string at ${sig.contentsStart}–${sig.contentsEnd}`;
+  }
+  if (c + d > fileLength) return `/ByteRange ends at ${c + d}, past the end of the file (${fileLength})`;
+  const revisionEnd = doc.revisions[sig.revision]?.end;
+  if (revisionEnd !== undefined && c + d !== revisionEnd) {
+    // Tolerate an end-of-line difference at the very end of the revision only.
+    const lo = Math.min(c + d, revisionEnd);
+    const hi = Math.max(c + d, revisionEnd);
+    if (hi - lo > 2) return `/ByteRange ends at ${c + d} but the signed revision ends at ${revisionEnd}`;
+  }
+  return null;
+}
+
+async function verifySignature(sig: SignatureInfo, doc: PdfDocument, bytes: Uint8Array, opts: VerifyPdfOptions): Promise<SignatureReport> {
+  const checks: Check[] = [];
+  const base = {
+    ...(sig.fieldName ? { fieldName: sig.fieldName } : {}),
+    ...(sig.subFilter ? { subFilter: sig.subFilter } : {}),
+    ...(sig.signingTime ? { claimedSigningTime: sig.signingTime } : {}),
+  };
+  const sf = sig.subFilter ?? '';
+  if (SUPPORTED_SUB_FILTERS.has(sf)) checks.push(check('pdf.sub-filter', 'passed', sf));
+  else if (LEGACY_SUB_FILTERS.has(sf)) checks.push(check('pdf.sub-filter', 'warning', `${sf} is CMS but not PAdES`));
+  else {
+    checks.push(check('pdf.sub-filter', 'failed', `/SubFilter ${sf || '(missing)'} is not supported`));
+    return buildSignatureReport({ ...base, checks });
+  }
+
+  const rangeProblem = byteRangeProblem(sig, doc, bytes.length);
+  checks.push(rangeProblem ? check('pdf.byte-range', 'failed', rangeProblem) : check('pdf.byte-range', 'passed', `[${sig.byteRange!.join(' ')}]`));
+
+  const contents = sig.contents;
+  if (!sig.contentsIsHex || contents.length === 0 || contents.every((x) => x === 0)) {
+    checks.push(check('pdf.contents', 'failed', contents.length === 0 ? '/Contents is empty' : !sig.contentsIsHex ? '/Contents is not a hex string' : '/Contents is all zeros'));
+    return buildSignatureReport({ ...base, checks });
+  }
+  checks.push(check('pdf.contents', 'passed'));
+  if (rangeProblem) return buildSignatureReport({ ...base, checks });
+
+  const [, b, c, d] = sig.byteRange as [number, number, number, number];
+  const cms = await verifyCmsSignature({
+    cms: contents,
+    signedContent: [bytes.subarray(0, b), bytes.subarray(c, c + d)],
+    trustRoots: opts.trustRoots,
+    ...(opts.validationTime ? { validationTime: opts.validationTime } : {}),
+  });
+  return buildSignatureReport({
+    ...base,
+    checks: [...checks, ...cms.checks],
+    ...(cms.signer ? { signer: cms.signer } : {}),
+    ...(cms.chain ? { chain: cms.chain } : {}),
+  });
+}
+
+/** Bytes after the newest signed revision: allowed only as trailing whitespace. */
+function coverageCheck(signatures: SignatureInfo[], doc: PdfDocument, bytes: Uint8Array): Check {
+  let signedEnd = 0;
+  for (const s of signatures) {
+    const br = s.byteRange;
+    if (br && br.length === 4) signedEnd = Math.max(signedEnd, (br[2] ?? 0) + (br[3] ?? 0));
+  }
+  let end = bytes.length;
+  while (end > signedEnd && isWhitespace(bytes[end - 1]!)) end--;
+  if (end <= signedEnd) return check('pdf.coverage', 'passed');
+  const later = doc.revisions.filter((r) => r.end > signedEnd);
+  const changed = [...new Set(later.flatMap((r) => [...r.objects]))].sort((x, y) => x - y);
+  return check(
+    'pdf.coverage',
+    'failed',
+    `${bytes.length - signedEnd} bytes after the signed part` +
+      (later.length ? `: ${later.length} later revision(s) changing object(s) ${changed.slice(0, 20).join(', ')}${changed.length > 20 ? ', …' : ''}` : ''),
+  );
+}
+
+function embeddedDataCheck(doc: PdfDocument): { check: Check; data?: EmbeddedData } {
+  let files;
+  try {
+    files = listEmbeddedFiles(doc);
+  } catch (e) {
+    return { check: check('document.embedded-data', 'failed', `embedded files unreadable: ${(e as Error).message}`, 'MALFORMED') };
+  }
+  const data = files.filter((f) => f.name === EMBEDDED_DATA_FILENAME);
+  if (data.length === 0) return { check: check('document.embedded-data', 'failed', 'no data.json is embedded') };
+  if (data.length > 1) return { check: check('document.embedded-data', 'failed', `${data.length} files named data.json are embedded; exactly one is allowed`, 'MALFORMED') };
+  const f = data[0]!;
+  if (!f.bytes) return { check: check('document.embedded-data', 'failed', f.error ?? 'data.json has no content', 'MALFORMED') };
+  if (!f.inAssociatedFiles) return { check: check('document.embedded-data', 'failed', 'data.json is not listed in the catalog /AF (PDF/A-3 associated file)', 'MALFORMED') };
+  const decoded = decodeEmbeddedData(f.bytes);
+  if ('error' in decoded) return { check: check('document.embedded-data', 'failed', decoded.error, 'MALFORMED') };
+  return { check: check('document.embedded-data', 'passed', `AFRelationship /${f.relationship ?? '(none)'}`), data: decoded.data };
+}
+
+function documentSummary(d: EmbeddedData): Record<string, unknown> {
+  return {
+    id: d.id,
+    address: d.address,
+    serial: d.serial,
+    type: d.type,
+    issuer: d.issuer,
+    subjectKind: d.subject?.kind,
+    issuedAt: d.issuedAt,
+    validUntil: d.validUntil,
+    verifyUrl: d.verifyUrl,
+    // The person holding the PDF already has these; the report goes back to them only (never logged).
+    fields: d.fields,
+  };
+}
+
+async function statusChecks(data: EmbeddedData, pdfSha256: string, opts: VerifyPdfOptions): Promise<{ checks: Check[]; status: Record<string, unknown>; successor?: string }> {
+  if (!opts.statusLookup) return { checks: [check('status.registry', 'skipped', 'offline')], status: { checked: false } };
+  let r: RegistryStatus;
+  try {
+    r = await opts.statusLookup(data.id, pdfSha256);
+  } catch (e) {
+    return { checks: [check('status.registry', 'warning', `registry unreachable: ${(e as Error).message}`)], status: { checked: false, error: 'unreachable' } };
+  }
+  if (!r.found) return { checks: [check('status.registry', 'warning', `document ${data.id} is not in this registry`)], status: { checked: true, found: false } };
+  const checks: Check[] = [];
+  if (r.pdfSha256 && r.pdfSha256 !== pdfSha256) {
+    checks.push(check('status.registry', 'failed', `registry SHA-256 ${r.pdfSha256}, this file ${pdfSha256}`));
+  } else checks.push(check('status.registry', 'passed', `SHA-256 ${pdfSha256}`));
+  const st = r.status ?? 'active';
+  if (st === 'revoked') checks.push(check('status.revoked', 'failed'));
+  if (st === 'suspended') checks.push(check('status.suspended', 'failed'));
+  if (st === 'superseded') checks.push(check('status.superseded', 'failed', r.successorId ? `successor ${r.successorId}` : undefined));
+  const status: Record<string, unknown> = { checked: true, found: true, status: st };
+  if (r.successorId) status.successorId = r.successorId;
+  return { checks, status, ...(r.successorId ? { successor: r.successorId } : {}) };
+}
+
+/**
+ * Verifies a PDF end to end: structure, every signature (ByteRange, CMS, chain), changes after signing, the embedded
+ * data, expiry, and — when a registry lookup is given — the registry status. Never throws: every problem is a check
+ * in the report. Runs in browsers (WebCrypto only).
+ */
+export async function verifyPdf(input: Uint8Array, opts: VerifyPdfOptions): Promise<VerificationReport> {
+  try {
+    return await verifyPdfUnsafe(input, opts);
+  } catch (e) {
+    return buildVerificationReport({ checks: [check('verify.internal-error', 'failed', (e as Error)?.message ?? String(e))], signatures: [] });
+  }
+}
+
+async function verifyPdfUnsafe(input: Uint8Array, opts: VerifyPdfOptions): Promise<VerificationReport> {
+  const max = opts.maxBytes ?? DEFAULT_MAX_PDF_BYTES;
+  if (!(input instanceof Uint8Array)) return buildVerificationReport({ checks: [check('pdf.structure', 'failed', 'input is not bytes')], signatures: [] });
+  if (input.length > max) {
+    return buildVerificationReport({ checks: [check('pdf.size', 'failed', `${input.length} bytes; the limit is ${max} bytes`)], signatures: [] });
+  }
+  const checks: Check[] = [];
+  let doc: PdfDocument;
+  let sigs: SignatureInfo[];
+  try {
+    doc = openPdf(input);
+    sigs = findSignatureFields(doc, { scanAllObjects: true }).filter((s) => s.type === 'Sig');
+  } catch (e) {
+    return buildVerificationReport({ checks: [check('pdf.structure', 'failed', (e as Error).message)], signatures: [] });
+  }
+  checks.push(check('pdf.structure', 'passed', `${doc.revisions.length} revision(s)`));
+  if (sigs.length === 0) {
+    checks.push(check('pdf.signatures', 'failed'));
+    return buildVerificationReport({ checks, signatures: [] });
+  }
+  checks.push(check('pdf.signatures', 'passed', `${sigs.length} signature(s)`));
+
+  const signatures: SignatureReport[] = [];
+  for (const s of sigs.slice(0, 16)) signatures.push(await verifySignature(s, doc, input, opts));
+  checks.push(coverageCheck(sigs, doc, input));
+
+  const embedded = embeddedDataCheck(doc);
+  checks.push(embedded.check);
+  const pdfSha256 = await sha256Hex(input);
+  let document: Record<string, unknown> | undefined;
+  let status: Record<string, unknown> | undefined;
+  let successor: string | undefined;
+  if (embedded.data) {
+    const data = embedded.data;
+    document = { ...documentSummary(data), pdfSha256 };
+    const now = (opts.validationTime ?? new Date()).getTime();
+    if (data.validUntil) {
+      const until = Date.parse(data.validUntil);
+      checks.push(Number.isFinite(until) && until < now ? check('document.expired', 'failed', `valid until ${data.validUntil}`) : check('document.expired', 'passed', `valid until ${data.validUntil}`));
+    }
+    const st = await statusChecks(data, pdfSha256, opts);
+    checks.push(...st.checks);
+    status = st.status;
+    successor = st.successor;
+  }
+  return buildVerificationReport({
+    checks,
+    signatures,
+    ...(document ? { document } : {}),
+    ...(status ? { status } : {}),
+    ...(successor ? { successor } : {}),
+  });
+}
