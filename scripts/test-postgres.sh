@@ -9,7 +9,8 @@
 # Every argument passed to a command below is a constant of this script: no caller input reaches a shell.
 set -euo pipefail
 
-PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+# The newest installed server (Debian 12 ships 15).
+PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}"
 PG_DIR="/tmp/ekasarn-test-pg"
 PG_DATA="$PG_DIR/data"
 PG_PORT=54329
