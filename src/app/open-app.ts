@@ -98,6 +98,7 @@ export async function openApp(config: Config, opts: { readOnly?: boolean } = {})
       db: database.db,
       trustRoots: o.extraTrustPem ? await loadTrustRoots(config, o.extraTrustPem) : trustRoots,
       offline: o.offline === true,
+      publicUrl: config.publicUrl,
     });
 
   const services = buildServices({ config, database, blobs, types, issuance: issuanceDeps, verify });

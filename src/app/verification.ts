@@ -7,7 +7,7 @@ import type { VerificationReport } from '../verify/report.js';
 /** Verification on the server and in the CLI: the browser-safe engine plus this deployment's registry. */
 export async function verifyWithRegistry(
   pdf: Uint8Array,
-  opts: { db: Kysely<Database>; trustRoots: Uint8Array[]; offline: boolean },
+  opts: { db: Kysely<Database>; trustRoots: Uint8Array[]; offline: boolean; publicUrl: string },
 ): Promise<VerificationReport> {
   const statusLookup = async (documentId: string): Promise<RegistryStatus> => {
     if (!isDocumentId(documentId)) return { found: false };
@@ -15,5 +15,5 @@ export async function verifyWithRegistry(
     if (!d) return { found: false };
     return { found: true, status: d.status, pdfSha256: d.pdfSha256, validUntil: d.validUntil };
   };
-  return verifyPdf(pdf, { trustRoots: opts.trustRoots, ...(opts.offline ? {} : { statusLookup }) });
+  return verifyPdf(pdf, { trustRoots: opts.trustRoots, ...(opts.offline ? {} : { statusLookup, registryBaseUrl: opts.publicUrl }) });
 }

@@ -5,6 +5,7 @@ import { AppError } from '../domain/errors.js';
 import { openApp, initProject, DEMO_AGENCY_ID } from '../app/open-app.js';
 import { serve } from './serve.js';
 import { printReport } from './print-report.js';
+import { verifyFromCli } from './verify-command.js';
 
 const USAGE = `ekasarn — ออกและตรวจสอบเอกสารราชการดิจิทัล / issue and verify official digital documents
 
@@ -119,16 +120,11 @@ export async function main(argv: string[]): Promise<number> {
         const file = sub;
         if (!file) throw new AppError('usage', 2, { th: 'ใช้: ekasarn verify FILE.pdf', en: 'usage: ekasarn verify FILE.pdf' });
         const bytes = new Uint8Array(await readFile(file));
-        const app = await openApp(config, { readOnly: true });
-        try {
-          const extra = typeof flags.trust === 'string' ? await readFile(flags.trust, 'utf8') : undefined;
-          const report = await app.verify(bytes, { offline: flags.offline === true, extraTrustPem: extra });
-          if (flags.json) console.log(JSON.stringify(report, null, 2));
-          else printReport(report);
-          return report.verdict === 'VALID' ? 0 : 1;
-        } finally {
-          await app.close();
-        }
+        const extra = typeof flags.trust === 'string' ? await readFile(flags.trust, 'utf8') : undefined;
+        const report = await verifyFromCli(config, bytes, { offline: flags.offline === true, extraTrustPem: extra });
+        if (flags.json) console.log(JSON.stringify(report, null, 2));
+        else printReport(report);
+        return report.verdict === 'VALID' ? 0 : 1;
       }
       case 'trust': {
         if (sub !== 'export') throw new AppError('usage', 2, { th: 'ใช้: ekasarn trust export', en: 'usage: ekasarn trust export' });

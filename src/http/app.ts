@@ -42,7 +42,7 @@ export async function buildHttpApp(services: Services, opts: { logger?: boolean 
   app.setNotFoundHandler((_req, reply) => reply.status(404).send(errorBody('not_found', 'ไม่พบสิ่งที่ขอ', 'Not found')));
 
   documentRoutes(app, services);
-  verifyRoutes(app, services);
+  await app.register(async (scope) => verifyRoutes(scope, services));
   typeRoutes(app, services);
   pageRoutes(app, services);
   return app;

@@ -21,7 +21,8 @@ export function makeErrorHandler(bodyLimit: number) {
           .concat(v.keyword === 'required' ? [String((v.params as { missingProperty?: string }).missingProperty)] : [])
           .filter(Boolean)
           .join('.');
-        return { field, problem: v.keyword, message: { th: `ค่าของ ${field} ไม่ถูกต้อง: ${v.message ?? ''}`, en: `${field} ${v.message ?? 'is invalid'}` } };
+        const th = v.keyword === 'required' ? `ต้องระบุ ${field}` : v.keyword === 'additionalProperties' ? `มีช่องที่ไม่รู้จักใน ${field || 'คำขอ'}` : `ค่าของ ${field} ไม่ถูกต้อง (${v.keyword})`;
+        return { field, problem: v.keyword, message: { th, en: `${field} ${v.message ?? 'is invalid'}` } };
       });
       return reply.status(422).send(errorBody('invalid_request', 'คำขอไม่ถูกต้อง', 'The request is invalid', details));
     }

@@ -20,6 +20,11 @@ export interface VerifyPdfOptions {
   trustRoots: Uint8Array[] | TrustStore;
   /** Asks the registry about a document id; absent = offline (status "not checked"). */
   statusLookup?: (documentId: string, pdfSha256: string) => Promise<RegistryStatus>;
+  /**
+   * Base URL of the registry behind statusLookup. A document whose embedded verifyUrl names this registry but which
+   * the registry does not know cannot be confirmed (INDETERMINATE); one issued elsewhere only gets a warning.
+   */
+  registryBaseUrl?: string;
   validationTime?: Date;
   /** Largest file accepted, bytes (default 20 MB). */
   maxBytes?: number;
@@ -172,7 +177,17 @@ async function statusChecks(data: EmbeddedData, pdfSha256: string, opts: VerifyP
   } catch (e) {
     return { checks: [check('status.registry', 'warning', `registry unreachable: ${(e as Error).message}`)], status: { checked: false, error: 'unreachable' } };
   }
-  if (!r.found) return { checks: [check('status.registry', 'warning', `document ${data.id} is not in this registry`)], status: { checked: true, found: false } };
+  if (!r.found) {
+    const ours = opts.registryBaseUrl !== undefined && data.verifyUrl.startsWith(`${opts.registryBaseUrl.replace(/\/+$/, '')}/`);
+    return {
+      checks: [
+        ours
+          ? check('status.registry', 'failed', `document ${data.id} names this registry (${opts.registryBaseUrl}) but is not recorded in it`, 'INDETERMINATE')
+          : check('status.registry', 'warning', `document ${data.id} is not in this registry`),
+      ],
+      status: { checked: true, found: false },
+    };
+  }
   const checks: Check[] = [];
   if (r.pdfSha256 && r.pdfSha256 !== pdfSha256) {
     checks.push(check('status.registry', 'failed', `registry SHA-256 ${r.pdfSha256}, this file ${pdfSha256}`));
