@@ -157,10 +157,11 @@ describe('a document signed under a development CA this instance does not trust'
     expect(r.verdict).toBe('UNTRUSTED');
     expect(failedIds(r)).toEqual(['chain.trusted']);
     expect(statusOf(r, 'cms.message-digest')).toBe('passed');
-    // Online: our registry has never heard of it (a warning), and it is still UNTRUSTED.
+    // Online: both instances use the same public URL, so the document claims to be from our registry, which has
+    // never recorded it — that check fails too, and the verdict stays UNTRUSTED (the stronger finding).
     const online = await t.app.verify(foreign);
     expect(online.verdict).toBe('UNTRUSTED');
-    expect(statusOf(online, 'status.registry')).toBe('warning');
+    expect(statusOf(online, 'status.registry')).toBe('failed');
   });
 
   it('pdfsig with our NSS trust store: signature intact but the certificate is not trusted; openssl refuses the chain', () => {
