@@ -10,6 +10,7 @@ import { assertKeyAlgorithm, importParams, isRsa, type KeyAlgorithm } from '../i
 import type { SigningIdentity } from '../identity/signing-identity.js';
 import { encodeCertificatePem } from '../pem.js';
 import { randomSerialHex } from './random-serial.js';
+import { revocationPointerExtensions, type RevocationPointers } from './revocation-pointers.js';
 import { x509 } from './x509-setup.js';
 
 export interface DevCa {
@@ -22,6 +23,8 @@ export interface DevCa {
   /** Certificates above this CA, issuer first, ending with the root. Empty for a root CA. */
   chain: Uint8Array[];
 }
+
+export type { RevocationPointers } from './revocation-pointers.js';
 
 export const DEV_ROOT_CA_NAME = 'ekasarn DEVELOPMENT Root CA - NOT FOR PRODUCTION';
 export const DEV_ORGANIZATION = 'ekasarn development';
@@ -119,10 +122,13 @@ async function issue(ca: DevCa, params: IssueParams): Promise<Uint8Array> {
   return der(cert);
 }
 
-/** Creates an intermediate CA under `parent` (pathLength 0: it may only issue end-entity certificates). */
+/**
+ * Creates an intermediate CA under `parent` (pathLength 0: it may only issue end-entity certificates).
+ * `crlUrl` / `ocspUrl` / `caIssuersUrl` point at where `parent` publishes revocation data for this CA certificate.
+ */
 export async function createDevIntermediateCa(
   parent: DevCa,
-  options: { commonName?: string; keyAlgorithm?: KeyAlgorithm; validityDays?: number } = {},
+  options: { commonName?: string; keyAlgorithm?: KeyAlgorithm; validityDays?: number } & RevocationPointers = {},
 ): Promise<DevCa> {
   const commonName = checkName(options.commonName ?? 'ekasarn DEVELOPMENT Issuing CA - NOT FOR PRODUCTION', 'commonName', true)!;
   const keyAlgorithm = assertKeyAlgorithm(options.keyAlgorithm ?? parent.keyAlgorithm);
@@ -134,6 +140,7 @@ export async function createDevIntermediateCa(
     extensions: [
       new x509.BasicConstraintsExtension(true, 0, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      ...revocationPointerExtensions(options),
     ],
   });
   return {
@@ -162,6 +169,12 @@ export interface AgencyCertificateRequest {
   keyAlgorithm: KeyAlgorithm;
   /** Default 730. Capped at the CA's own expiry. */
   validityDays?: number;
+  /** CRL Distribution Point URL (RFC 5280 §4.2.1.13). Default: none. */
+  crlUrl?: string;
+  /** OCSP responder URL for the Authority Information Access extension. Default: none. */
+  ocspUrl?: string;
+  /** URL of the issuing CA certificate (AIA caIssuers). Default: none. */
+  caIssuersUrl?: string;
 }
 
 /** The end-entity certificate and key an agency signs documents with, plus the chain up to the root. */
@@ -191,6 +204,7 @@ export async function issueAgencySigningCertificate(ca: DevCa, request: AgencyCe
       new x509.BasicConstraintsExtension(false, undefined, false),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.emailProtection, '1.3.6.1.5.5.7.3.36'], false),
+      ...revocationPointerExtensions(request),
     ],
   });
   return {

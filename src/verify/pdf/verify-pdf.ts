@@ -6,6 +6,7 @@ import type { TrustStore } from '../cms/trust-store.js';
 import { buildSignatureReport, buildVerificationReport, makeCheck, type Check, type SignatureReport, type VerificationReport } from '../report.js';
 import type { CheckId } from '../messages.js';
 import { listEmbeddedFiles } from './embedded-files.js';
+import { analyseLaterRevisions } from './later-revisions.js';
 
 /** What the issuing agency's registry says about a document (no personal data). */
 export interface RegistryStatus {
@@ -115,24 +116,25 @@ async function verifySignature(sig: SignatureInfo, doc: PdfDocument, bytes: Uint
   });
 }
 
-/** Bytes after the newest signed revision: allowed only as trailing whitespace. */
+/**
+ * Whatever follows the newest signed revision: whitespace is tolerated; later revisions only if every change they
+ * make is long-term-validation data (DSS, document timestamps); anything else is a change after signing.
+ */
 function coverageCheck(signatures: SignatureInfo[], doc: PdfDocument, bytes: Uint8Array): Check {
-  let signedEnd = 0;
-  for (const s of signatures) {
-    const br = s.byteRange;
-    if (br && br.length === 4) signedEnd = Math.max(signedEnd, (br[2] ?? 0) + (br[3] ?? 0));
-  }
+  const signedRevision = Math.max(...signatures.map((s) => s.revision));
+  const last = doc.revisions[doc.revisions.length - 1]!;
   let end = bytes.length;
-  while (end > signedEnd && isWhitespace(bytes[end - 1]!)) end--;
-  if (end <= signedEnd) return check('pdf.coverage', 'passed');
-  const later = doc.revisions.filter((r) => r.end > signedEnd);
-  const changed = [...new Set(later.flatMap((r) => [...r.objects]))].sort((x, y) => x - y);
-  return check(
-    'pdf.coverage',
-    'failed',
-    `${bytes.length - signedEnd} bytes after the signed part` +
-      (later.length ? `: ${later.length} later revision(s) changing object(s) ${changed.slice(0, 20).join(', ')}${changed.length > 20 ? ', …' : ''}` : ''),
-  );
+  while (end > last.end && isWhitespace(bytes[end - 1]!)) end--;
+  const problems: string[] = [];
+  if (end > last.end) problems.push(`${end - last.end} bytes appended after the last revision`);
+  let laterCount = 0;
+  if (signedRevision < last.index) {
+    const result = analyseLaterRevisions(bytes, doc, signedRevision);
+    laterCount = result.findings.length;
+    problems.push(...result.problems);
+  }
+  if (problems.length > 0) return check('pdf.coverage', 'failed', problems.slice(0, 20).join('; '));
+  return check('pdf.coverage', 'passed', laterCount ? `${laterCount} later revision(s) add only long-term validation data` : undefined);
 }
 
 function embeddedDataCheck(doc: PdfDocument): { check: Check; data?: EmbeddedData } {
