@@ -11,6 +11,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { NAME_LABELS } from '../verify/cms/oids.js';
 import { readSignerInfo, type SignerInfoData } from '../verify/cms/signer-info.js';
+import { childrenOf, decodeOid, readTlv, type Tlv } from '../verify/der.js';
 import { bitsSet, hexOf, integerHex, parseGeneralizedTime } from './der-values.js';
 import { TimestampError } from './errors.js';
 import { FAILURE_BITS, STATUS_NAMES, TSP_OID, hashByOid, type TimestampHash } from './oids.js';
@@ -56,41 +57,97 @@ const fail = (message: string): never => {
   throw new TimestampError('malformed', message);
 };
 
-function decode(bytes: Uint8Array, what: string): asn1js.AsnType {
+/**
+ * One ASN.1 element, from our DER scanner (fast: no object tree, used for the usual DER input) or adapted from
+ * asn1js (for BER: indefinite lengths, constructed strings). The parsing code below only sees this interface.
+ */
+interface El {
+  /** First identifier octet: class, constructed bit, tag number. */
+  tag: number;
+  /** Complete encoding (identifier, length, content). */
+  raw: Uint8Array;
+  /** Content octets (primitive elements). */
+  content: Uint8Array;
+  children(): El[];
+}
+
+const UNIVERSAL = { BOOLEAN: 0x01, INTEGER: 0x02, BIT_STRING: 0x03, OCTET_STRING: 0x04, OCTET_STRING_C: 0x24, OID: 0x06, UTF8: 0x0c, GENERALIZED_TIME: 0x18, SEQUENCE: 0x30, SET: 0x31 } as const;
+
+class BerFallback extends Error {}
+
+function derElement(buf: Uint8Array, t: Tlv): El {
+  return {
+    tag: t.tag,
+    raw: buf.subarray(t.start, t.end),
+    content: buf.subarray(t.contentStart, t.end),
+    children: () => {
+      const kids = childrenOf(buf, t);
+      if (!kids) throw new BerFallback();
+      return kids.map((k) => derElement(buf, k));
+    },
+  };
+}
+
+function asn1Element(a: asn1js.AsnType): El {
+  const id = a.idBlock;
+  const tag = ((id.tagClass - 1) << 6) | (id.isConstructed ? 0x20 : 0) | id.tagNumber;
+  return {
+    tag,
+    raw: a.valueBeforeDecodeView,
+    content: id.isConstructed ? new Uint8Array(0) : ((a as asn1js.Primitive).valueBlock.valueHexView ?? new Uint8Array(0)),
+    children: () => {
+      const value = (a as asn1js.Constructed).valueBlock?.value;
+      return Array.isArray(value) ? value.filter((v) => !(v instanceof asn1js.EndOfContent)).map(asn1Element) : [];
+    },
+  };
+}
+
+/** Parses `bytes` as one element and runs `read` on it: DER fast path first, asn1js (BER) if that fails. */
+function withElement<T>(bytes: Uint8Array, what: string, read: (el: El) => T): T {
   if (!(bytes instanceof Uint8Array) || bytes.length === 0) fail(`${what}: expected non-empty DER bytes`);
+  const top = readTlv(bytes, 0);
+  if (top && top.end === bytes.length) {
+    try {
+      return read(derElement(bytes, top));
+    } catch (e) {
+      if (!(e instanceof BerFallback)) throw e;
+    }
+  }
   const r = asn1js.fromBER(bytes);
   if (r.offset === -1) fail(`${what}: not DER/BER (${r.result.error || 'decoding failed'})`);
   if (r.offset !== bytes.length) fail(`${what}: ${bytes.length - r.offset} bytes of trailing data`);
-  return r.result;
+  return read(asn1Element(r.result));
 }
 
-/** Children without BER end-of-contents markers. */
-function items(el: asn1js.AsnType | undefined): asn1js.AsnType[] {
-  const value = (el as asn1js.Constructed | undefined)?.valueBlock?.value;
-  return Array.isArray(value) ? value.filter((v) => !(v instanceof asn1js.EndOfContent)) : [];
+function expectTag(el: El | undefined, tag: number, what: string): El {
+  if (!el || el.tag !== tag) fail(`${what}: expected tag 0x${tag.toString(16)}, found ${el ? '0x' + el.tag.toString(16) : 'nothing'}`);
+  return el!;
 }
 
-const isContext = (el: asn1js.AsnType | undefined, tag: number): boolean => !!el && el.idBlock.tagClass === 3 && el.idBlock.tagNumber === tag;
+function integer(el: El | undefined, what: string): Uint8Array {
+  const c = expectTag(el, UNIVERSAL.INTEGER, what).content;
+  if (c.length === 0) fail(`${what}: empty INTEGER`);
+  return c;
+}
 
-function integerContent(el: asn1js.AsnType | undefined, what: string): Uint8Array {
-  if (!(el instanceof asn1js.Integer)) return fail(`${what}: expected an INTEGER`);
-  return el.valueBlock.valueHexView;
+function oidOf(el: El | undefined, what: string): string {
+  return decodeOid(expectTag(el, UNIVERSAL.OID, what).content) ?? fail(`${what}: malformed OBJECT IDENTIFIER`);
 }
 
 /** Unsigned value of a small INTEGER or IMPLICIT-tagged integer (accuracy fields). */
-function smallUnsigned(el: asn1js.AsnType, what: string): number {
-  const bytes = (el as asn1js.Primitive).valueBlock.valueHexView;
-  if (!bytes || bytes.length === 0 || bytes.length > 4 || bytes[0]! & 0x80) fail(`${what}: expected a small non-negative INTEGER`);
+function smallUnsigned(el: El, what: string): number {
+  const bytes = el.content;
+  if (bytes.length === 0 || bytes.length > 4 || bytes[0]! & 0x80) fail(`${what}: expected a small non-negative INTEGER`);
   let n = 0;
   for (const b of bytes) n = n * 256 + b;
   return n;
 }
 
 /** Content octets of an OCTET STRING, joining the segments of a BER constructed one. */
-function octets(el: asn1js.AsnType | undefined, what: string): Uint8Array {
-  if (!(el instanceof asn1js.OctetString)) return fail(`${what}: expected an OCTET STRING`);
-  if (!el.idBlock.isConstructed) return el.valueBlock.valueHexView;
-  const parts = items(el).map((p, i) => octets(p, `${what} segment ${i + 1}`));
+function octets(el: El | undefined, what: string): Uint8Array {
+  if (el?.tag === UNIVERSAL.OCTET_STRING) return el.content;
+  if (el?.tag !== UNIVERSAL.OCTET_STRING_C) return fail(`${what}: expected an OCTET STRING`);
+  const parts = el.children().map((p, i) => octets(p, `${what} segment ${i + 1}`));
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
@@ -100,48 +157,40 @@ function octets(el: asn1js.AsnType | undefined, what: string): Uint8Array {
   return out;
 }
 
-function oidOf(el: asn1js.AsnType | undefined, what: string): string {
-  if (!(el instanceof asn1js.ObjectIdentifier)) return fail(`${what}: expected an OBJECT IDENTIFIER`);
-  return el.valueBlock.toString();
-}
-
 function nameText(rdns: pkijs.RelativeDistinguishedNames): string {
   return rdns.typesAndValues
     .map((tv) => `${NAME_LABELS[tv.type] ?? tv.type}=${typeof tv.value.valueBlock.value === 'string' ? tv.value.valueBlock.value : '#' + hexOf(tv.value.valueBlock.valueHexView)}`)
     .join(', ');
 }
 
-function generalNameText(el: asn1js.AsnType): string {
+/** Text of a GeneralName: decoded with pkijs, which is slow but only runs for tokens that carry a TSA name. */
+function generalNameText(raw: Uint8Array): string {
   try {
-    const gn = new pkijs.GeneralName({ schema: el });
+    const gn = new pkijs.GeneralName({ schema: asn1js.fromBER(raw).result });
     if (gn.type === 4 && gn.value instanceof pkijs.RelativeDistinguishedNames) return nameText(gn.value);
     if (typeof gn.value === 'string') return gn.value;
   } catch {
     // fall through: an unusual GeneralName form is shown by its tag only
   }
-  return `[GeneralName tag ${el.idBlock.tagNumber}]`;
+  return `[GeneralName tag 0x${raw[0]?.toString(16)}]`;
 }
 
-/** Parses a DER TSTInfo (the eContent of a token). Throws TimestampError('malformed'). */
-export function parseTstInfo(der: Uint8Array): TstInfo {
-  const seq = decode(der, 'TSTInfo');
-  if (!(seq instanceof asn1js.Sequence)) return fail('TSTInfo: expected a SEQUENCE');
-  const f = items(seq);
-  const version = integerContent(f[0], 'TSTInfo.version');
+const LATIN1 = new TextDecoder('latin1');
+
+function readTstInfo(seq: El): TstInfo {
+  expectTag(seq, UNIVERSAL.SEQUENCE, 'TSTInfo');
+  const f = seq.children();
+  const version = integer(f[0], 'TSTInfo.version');
   if (version.length !== 1 || version[0] !== 1) fail(`TSTInfo.version ${integerHex(version)} is not v1`);
   const policy = oidOf(f[1], 'TSTInfo.policy');
-  const mi = items(f[2]);
-  const alg = items(mi[0]);
-  if (!(f[2] instanceof asn1js.Sequence) || mi.length !== 2 || !(mi[0] instanceof asn1js.Sequence)) fail('TSTInfo.messageImprint: expected SEQUENCE { AlgorithmIdentifier, OCTET STRING }');
-  const algOid = oidOf(alg[0], 'messageImprint.hashAlgorithm');
+  const mi = expectTag(f[2], UNIVERSAL.SEQUENCE, 'TSTInfo.messageImprint').children();
+  if (mi.length !== 2) fail('TSTInfo.messageImprint: expected SEQUENCE { AlgorithmIdentifier, OCTET STRING }');
+  const algOid = oidOf(expectTag(mi[0], UNIVERSAL.SEQUENCE, 'messageImprint.hashAlgorithm').children()[0], 'messageImprint.hashAlgorithm');
   const digest = octets(mi[1], 'messageImprint.hashedMessage');
-  const serial = integerContent(f[3], 'TSTInfo.serialNumber');
+  const serial = integer(f[3], 'TSTInfo.serialNumber');
   if (serial[0]! & 0x80) fail('TSTInfo.serialNumber is negative');
-  const genEl = f[4];
-  if (!(genEl instanceof asn1js.GeneralizedTime)) return fail('TSTInfo.genTime: expected a GeneralizedTime');
-  const genTimeText = new TextDecoder().decode(genEl.valueBlock.valueHexView);
-  const genTime = parseGeneralizedTime(genTimeText);
-  if (!genTime) return fail(`TSTInfo.genTime "${genTimeText}" is not in the form YYYYMMDDHHMMSS[.f]Z`);
+  const genTimeText = LATIN1.decode(expectTag(f[4], UNIVERSAL.GENERALIZED_TIME, 'TSTInfo.genTime').content);
+  const genTime = parseGeneralizedTime(genTimeText) ?? fail(`TSTInfo.genTime "${genTimeText}" is not in the form YYYYMMDDHHMMSS[.f]Z`);
 
   const info: TstInfo = {
     genTime,
@@ -153,25 +202,25 @@ export function parseTstInfo(der: Uint8Array): TstInfo {
     hasExtensions: false,
   };
   let i = 5;
-  if (f[i] instanceof asn1js.Sequence) {
+  if (f[i]?.tag === UNIVERSAL.SEQUENCE) {
     const acc = { seconds: 0, millis: 0, micros: 0 };
-    for (const part of items(f[i])) {
-      if (part instanceof asn1js.Integer) acc.seconds = smallUnsigned(part, 'accuracy.seconds');
-      else if (isContext(part, 0)) acc.millis = smallUnsigned(part, 'accuracy.millis');
-      else if (isContext(part, 1)) acc.micros = smallUnsigned(part, 'accuracy.micros');
+    for (const part of f[i]!.children()) {
+      if (part.tag === UNIVERSAL.INTEGER) acc.seconds = smallUnsigned(part, 'accuracy.seconds');
+      else if (part.tag === 0x80) acc.millis = smallUnsigned(part, 'accuracy.millis');
+      else if (part.tag === 0x81) acc.micros = smallUnsigned(part, 'accuracy.micros');
       else fail('TSTInfo.accuracy: unexpected field');
     }
     if (acc.millis > 999 || acc.micros > 999) fail('TSTInfo.accuracy: millis and micros must be 1–999');
     info.accuracy = acc;
     i++;
   }
-  if (f[i] instanceof asn1js.Boolean) info.ordering = (f[i++] as asn1js.Boolean).getValue();
-  if (f[i] instanceof asn1js.Integer) info.nonceHex = integerHex(integerContent(f[i++], 'TSTInfo.nonce'));
-  if (isContext(f[i], 0)) {
-    const inner = items(f[i++])[0];
-    if (inner) info.tsaName = generalNameText(inner);
+  if (f[i]?.tag === UNIVERSAL.BOOLEAN) info.ordering = f[i++]!.content[0] !== 0;
+  if (f[i]?.tag === UNIVERSAL.INTEGER) info.nonceHex = integerHex(integer(f[i++], 'TSTInfo.nonce'));
+  if (f[i]?.tag === 0xa0) {
+    const inner = f[i++]!.children()[0];
+    if (inner) info.tsaName = generalNameText(inner.raw);
   }
-  if (isContext(f[i], 1)) {
+  if (f[i]?.tag === 0xa1) {
     info.hasExtensions = true;
     i++;
   }
@@ -179,67 +228,71 @@ export function parseTstInfo(der: Uint8Array): TstInfo {
   return info;
 }
 
-/** Parses a time-stamp token (ContentInfo with SignedData over a TSTInfo). Throws TimestampError('malformed'). */
-export function parseTimeStampToken(token: Uint8Array): ParsedTimeStampToken {
-  const ci = decode(token, 'timeStampToken');
-  const [typeEl, contentEl] = items(ci);
-  if (!(ci instanceof asn1js.Sequence) || oidOf(typeEl, 'ContentInfo.contentType') !== TSP_OID.signedData) fail('timeStampToken: not a CMS SignedData ContentInfo');
-  if (!isContext(contentEl, 0)) fail('timeStampToken: ContentInfo content [0] is missing');
-  const sd = items(contentEl)[0];
-  if (!(sd instanceof asn1js.Sequence)) return fail('timeStampToken: SignedData is not a SEQUENCE');
-  const fields = items(sd);
-  integerContent(fields[0], 'SignedData.version');
-  if (!(fields[1] instanceof asn1js.Set)) fail('SignedData.digestAlgorithms: expected a SET');
-  const encap = items(fields[2]);
+/** Parses a DER TSTInfo (the eContent of a token). Throws TimestampError('malformed'). */
+export function parseTstInfo(der: Uint8Array): TstInfo {
+  return withElement(der, 'TSTInfo', readTstInfo);
+}
+
+function readToken(ci: El): ParsedTimeStampToken {
+  const [typeEl, contentEl] = expectTag(ci, UNIVERSAL.SEQUENCE, 'timeStampToken').children();
+  if (oidOf(typeEl, 'ContentInfo.contentType') !== TSP_OID.signedData) fail('timeStampToken: not a CMS SignedData ContentInfo');
+  const sd = expectTag(expectTag(contentEl, 0xa0, 'ContentInfo content [0]').children()[0], UNIVERSAL.SEQUENCE, 'SignedData');
+  const fields = sd.children();
+  integer(fields[0], 'SignedData.version');
+  expectTag(fields[1], UNIVERSAL.SET, 'SignedData.digestAlgorithms');
+  const encap = expectTag(fields[2], UNIVERSAL.SEQUENCE, 'encapContentInfo').children();
   const eContentType = oidOf(encap[0], 'encapContentInfo.eContentType');
   if (eContentType !== TSP_OID.tstInfo) fail(`encapContentInfo.eContentType is ${eContentType}, expected id-ct-TSTInfo ${TSP_OID.tstInfo}`);
-  if (!isContext(encap[1], 0)) fail('encapContentInfo: the TSTInfo (eContent) is missing');
-  const tstInfoDer = octets(items(encap[1])[0], 'encapContentInfo.eContent').slice();
+  if (encap[1]?.tag !== 0xa0) fail('encapContentInfo: the TSTInfo (eContent) is missing');
+  const tstInfoDer = octets(encap[1]!.children()[0], 'encapContentInfo.eContent').slice();
   const tstInfo = parseTstInfo(tstInfoDer);
 
   let i = 3;
   const certificates: Uint8Array[] = [];
-  if (isContext(fields[i], 0)) {
-    for (const c of items(fields[i])) if (c instanceof asn1js.Sequence) certificates.push(c.valueBeforeDecodeView.slice());
+  if (fields[i]?.tag === 0xa0) {
+    for (const c of fields[i]!.children()) if (c.tag === UNIVERSAL.SEQUENCE) certificates.push(c.raw.slice());
     i++;
   }
-  if (isContext(fields[i], 1)) i++;
-  const signerInfos = fields[i];
-  if (!(signerInfos instanceof asn1js.Set) || i !== fields.length - 1) return fail('SignedData.signerInfos: expected a SET as the last field');
-  const infos = items(signerInfos);
+  if (fields[i]?.tag === 0xa1) i++;
+  if (fields[i]?.tag !== UNIVERSAL.SET || i !== fields.length - 1) fail('SignedData.signerInfos: expected a SET as the last field');
+  const infos = fields[i]!.children();
   if (infos.length !== 1) fail(`SignedData has ${infos.length} SignerInfos; a time-stamp token has exactly one (RFC 3161 §2.4.2)`);
+  const siBytes = infos[0]!.raw;
   let signerInfo: SignerInfoData;
   try {
-    signerInfo = readSignerInfo(infos[0]!.valueBeforeDecodeView, () => infos[0]!);
+    signerInfo = readSignerInfo(siBytes, () => asn1js.fromBER(siBytes).result);
   } catch (e) {
     return fail(`SignerInfo does not parse: ${(e as Error).message}`);
   }
   return { tstInfo, tstInfoDer, certificates, signerInfo };
 }
 
+/** Parses a time-stamp token (ContentInfo with SignedData over a TSTInfo). Throws TimestampError('malformed'). */
+export function parseTimeStampToken(token: Uint8Array): ParsedTimeStampToken {
+  return withElement(token, 'timeStampToken', readToken);
+}
+
 /** Parses a TimeStampResp. A rejection is returned (status ≥ 2), not thrown; only undecodable input throws. */
 export function parseTimeStampResponse(der: Uint8Array): TimeStampResponse {
-  const resp = decode(der, 'TimeStampResp');
-  const [statusInfo, tokenEl, extra] = items(resp);
-  if (!(resp instanceof asn1js.Sequence) || !(statusInfo instanceof asn1js.Sequence) || extra) fail('TimeStampResp: expected SEQUENCE { PKIStatusInfo, token OPTIONAL }');
-  const parts = items(statusInfo);
-  const statusBytes = integerContent(parts[0], 'PKIStatusInfo.status');
-  const status = statusBytes.length === 1 ? statusBytes[0]! : -1;
-  if (status < 0 || status > 5) fail(`PKIStatusInfo.status ${integerHex(statusBytes)} is not a defined PKIStatus`);
-  const out: TimeStampResponse = { status, statusName: STATUS_NAMES[status]! };
-  for (const p of parts.slice(1)) {
-    if (p instanceof asn1js.Sequence) {
-      out.statusText = items(p)
-        .map((s) => (s as asn1js.Utf8String).valueBlock?.value)
-        .filter((s): s is string => typeof s === 'string')
-        .join('; ');
-    } else if (p instanceof asn1js.BitString) {
-      out.failInfo = bitsSet(new Uint8Array([0, ...p.valueBlock.valueHexView])).map((b) => FAILURE_BITS[b] ?? `bit${b}`);
-    } else fail('PKIStatusInfo: unexpected field');
-  }
-  if (tokenEl) {
-    out.token = tokenEl.valueBeforeDecodeView.slice();
-    out.tstInfo = parseTimeStampToken(out.token).tstInfo;
-  }
-  return out;
+  return withElement(der, 'TimeStampResp', (resp) => {
+    const [statusInfo, tokenEl, extra] = expectTag(resp, UNIVERSAL.SEQUENCE, 'TimeStampResp').children();
+    if (extra) fail('TimeStampResp: unexpected field after the token');
+    const parts = expectTag(statusInfo, UNIVERSAL.SEQUENCE, 'PKIStatusInfo').children();
+    const statusBytes = integer(parts[0], 'PKIStatusInfo.status');
+    const status = statusBytes.length === 1 ? statusBytes[0]! : -1;
+    if (status < 0 || status > 5) fail(`PKIStatusInfo.status ${integerHex(statusBytes)} is not a defined PKIStatus`);
+    const out: TimeStampResponse = { status, statusName: STATUS_NAMES[status]! };
+    for (const p of parts.slice(1)) {
+      if (p.tag === UNIVERSAL.SEQUENCE) {
+        out.statusText = p.children().filter((s) => s.tag === UNIVERSAL.UTF8).map((s) => new TextDecoder().decode(s.content)).join('; ');
+      } else if (p.tag === UNIVERSAL.BIT_STRING) {
+        out.failInfo = bitsSet(p.content).map((b) => FAILURE_BITS[b] ?? `bit${b}`);
+      } else fail('PKIStatusInfo: unexpected field');
+    }
+    if (tokenEl) {
+      out.token = tokenEl.raw.slice();
+      out.tstInfo = readToken(tokenEl).tstInfo;
+    }
+    return out;
+  });
 }

@@ -40,7 +40,7 @@ export interface RevocationHandlers {
   crl(name: string): Promise<RevocationHttpResult>;
   ocspPost(body: Uint8Array, contentType: string | undefined): Promise<RevocationHttpResult>;
   ocspGet(encodedRequest: string): Promise<RevocationHttpResult>;
-  /** Routes GET /crl/<name>.crl, POST /ocsp, GET /ocsp/<base64>; undefined for any other path. */
+  /** Routes GET /crl/<name>.crl, POST /ocsp, GET /ocsp/<base64> (and their CORS preflights); undefined for any other path. */
   handle(request: RevocationHttpRequest): Promise<RevocationHttpResult | undefined>;
 }
 
@@ -49,6 +49,17 @@ const text = (status: number, message: string): RevocationHttpResult => ({
   headers: { 'content-type': 'text/plain; charset=utf-8' },
   body: new TextEncoder().encode(message + '\n'),
 });
+
+/**
+ * CRLs and OCSP answers are public, signed data: any web page may fetch them, so the browser verifier can check
+ * revocation online. POST /ocsp needs a CORS preflight (its content type is not a "simple" one).
+ */
+const CORS = { 'access-control-allow-origin': '*' } as const;
+const PREFLIGHT: RevocationHttpResult = {
+  status: 204,
+  headers: { ...CORS, 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type', 'access-control-max-age': '86400' },
+  body: new Uint8Array(),
+};
 
 const CRL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -93,7 +104,7 @@ export function createRevocationHandlers(options: RevocationServiceOptions): Rev
     try {
       const c = await currentCrl();
       const maxAge = Math.max(0, Math.floor((c.nextUpdate - Date.now()) / 1000));
-      return { status: 200, headers: { 'content-type': 'application/pkix-crl', 'cache-control': `public, max-age=${maxAge}` }, body: c.der };
+      return { status: 200, headers: { ...CORS, 'content-type': 'application/pkix-crl', 'cache-control': `public, max-age=${maxAge}` }, body: c.der };
     } catch (e) {
       options.onError?.(e);
       return text(500, 'the CRL could not be built');
@@ -124,12 +135,13 @@ export function createRevocationHandlers(options: RevocationServiceOptions): Rev
   const ocspAnswer = (body: Uint8Array, cacheControl: string): RevocationHttpResult => ({
     // Error statuses are OCSP responses too, sent with HTTP 200 (RFC 6960 A.1).
     status: 200,
-    headers: { 'content-type': 'application/ocsp-response', 'cache-control': cacheControl },
+    headers: { ...CORS, 'content-type': 'application/ocsp-response', 'cache-control': cacheControl },
     body,
   });
 
   async function handle(req: RevocationHttpRequest): Promise<RevocationHttpResult | undefined> {
     const path = req.path;
+    if (req.method === 'OPTIONS' && (/^\/crl\/[^/]+\.crl$/.test(path) || path === '/ocsp' || path.startsWith('/ocsp/'))) return PREFLIGHT;
     const crlMatch = /^\/crl\/([^/]+)\.crl$/.exec(path);
     if (crlMatch) return req.method === 'GET' || req.method === 'HEAD' ? crl(crlMatch[1]!) : text(405, 'use GET');
     if (path === '/ocsp' || path === '/ocsp/') {

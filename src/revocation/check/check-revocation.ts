@@ -221,7 +221,7 @@ export async function checkRevocation(input: RevocationCheckInput): Promise<Revo
   if (before) {
     const result: RevocationResult = { status: 'revoked', revokedAt: before.revokedAt!, source: before.source, checks };
     if (before.reason) result.reason = before.reason;
-    checks.push(revocationCheck('revocation.status', 'failed', `serial ${cert.serialHex} revoked at ${iso(before.revokedAt!)}${before.reason ? ` (${before.reason})` : ''}, not after ${iso(at)} (source: ${before.source})`, 'REVOKED'));
+    checks.push(revocationCheck('revocation.status', 'failed', `serial ${cert.serialHex} revoked at ${iso(before.revokedAt!)}${before.reason ? ` (${before.reason})` : ''}, at or before ${iso(at)} (source: ${before.source})`, 'REVOKED'));
     return result;
   }
   const good = evidence.filter((e) => e.conclusive).sort((a, b) => (a.source === b.source ? 0 : a.source === 'ocsp' ? -1 : 1));

@@ -45,4 +45,3 @@ export async function verifyCrl(crl: ParsedCrl, issuerCert: Uint8Array | ParsedC
   return outcome(problems, `CRL #${crl.crlNumber ?? '?'} from "${crl.issuer}", thisUpdate ${crl.thisUpdate.toISOString()}, signature verified`);
 }
 
-export { outcome as verificationOutcome };
