@@ -19,3 +19,5 @@ export type { ObjectChange, UpdateResult } from './writer/incremental-update.js'
 export { encodeTextString, formatPdfDate } from './writer/text-string.js';
 export { prepareSignature, embedSignature, signedRanges } from './writer/signature.js';
 export type { PrepareSignatureOptions, PreparedSignature } from './writer/signature.js';
+export { appendDss, type ValidationData } from './writer/dss.js';
+export { readDss, type DssContents } from './reader/dss.js';
