@@ -21,6 +21,7 @@ import {
   saveDevCa,
   saveIdentityFiles,
 } from '../signing/node/index.js';
+import { recordIssuedCertificate } from '../revocation/ca/index.js';
 
 /**
  * Where keys live. Development: `<data>/keys/dev-root-ca.*` (the root a demo trusts) and
@@ -40,6 +41,12 @@ export async function ensureDevRoot(config: Config): Promise<boolean> {
   return true;
 }
 
+/** Revocation endpoints of the development CA, mounted by the HTTP server under /pki. */
+export const DEV_CA_CRL_NAME = 'dev-ca';
+export function devCaUrls(config: Config): { crlUrl: string; ocspUrl: string } {
+  return { crlUrl: `${config.publicUrl}/pki/crl/${DEV_CA_CRL_NAME}.crl`, ocspUrl: `${config.publicUrl}/pki/ocsp` };
+}
+
 export function hasAgencyIdentity(config: Config, agencyId: string): boolean {
   return existsSync(identityFilePaths(keysDir(config), agencyBase(agencyId)).keyFile);
 }
@@ -56,8 +63,11 @@ export async function createDevAgencyIdentity(
     agencyNameEn: agency.nameEn.slice(0, 64),
     agencyNameTh: agency.nameTh.slice(0, 64),
     keyAlgorithm: assertKeyAlgorithm(algorithm),
+    // Where verifiers find this certificate's revocation status: the development CA's endpoints on this server.
+    ...devCaUrls(config),
   });
   await saveIdentityFiles(keysDir(config), agencyBase(agency.id), identity);
+  await recordIssuedCertificate(keysDir(config), identity.certificate);
   return identity;
 }
 

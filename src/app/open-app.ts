@@ -22,6 +22,7 @@ import type { VerificationReport } from '../verify/report.js';
 import { DEMO_AGENCY, DEMO_AGENCY_ID, DEMO_API_KEY_FILE } from './demo.js';
 import { createDevAgencyIdentity, ensureDevRoot, hasAgencyIdentity, loadAgencyIdentity, loadTrustRoots, rootsToPem } from './keys.js';
 import { buildServices } from './services.js';
+import { devCaEndpoints } from './pki.js';
 import { verifyWithRegistry } from './verification.js';
 
 export { DEMO_AGENCY_ID } from './demo.js';
@@ -101,7 +102,7 @@ export async function openApp(config: Config, opts: { readOnly?: boolean } = {})
       publicUrl: config.publicUrl,
     });
 
-  const services = buildServices({ config, database, blobs, types, issuance: issuanceDeps, verify });
+  const services = buildServices({ config, database, blobs, types, issuance: issuanceDeps, verify, pki: devCaEndpoints(config) });
 
   return {
     config,

@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import type { Bilingual } from '../domain/document-type.js';
 import { documentAddress, isDocumentId } from '../domain/identifiers.js';
 import type { LoadedType } from '../doctypes/load-types.js';
-import type { IssuedDocumentView, PublicStatus, Services } from '../http/services.js';
+import type { BinaryHandler, IssuedDocumentView, PublicStatus, Services } from '../http/services.js';
 import { issueDocument, type IssuanceDeps } from '../issuance/issue-document.js';
 import {
   authenticateApiKey,
@@ -22,6 +22,8 @@ interface ServiceDeps {
   types: Map<string, LoadedType>;
   issuance: IssuanceDeps;
   verify(pdf: Uint8Array, opts: { offline?: boolean }): Promise<VerificationReport>;
+  pki?: BinaryHandler | undefined;
+  tsa?: BinaryHandler | undefined;
 }
 
 /** The HTTP layer's view of the services: access rules (agency scoping) live here, not in routes. */
@@ -60,6 +62,8 @@ export function buildServices(deps: ServiceDeps): Services {
   };
 
   return {
+    ...(deps.pki ? { pki: deps.pki } : {}),
+    ...(deps.tsa ? { tsa: deps.tsa } : {}),
     publicUrl: deps.config.publicUrl,
     bodyLimit: deps.config.bodyLimit,
     types: deps.types,

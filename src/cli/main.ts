@@ -6,6 +6,8 @@ import { openApp, initProject, DEMO_AGENCY_ID } from '../app/open-app.js';
 import { serve } from './serve.js';
 import { printReport } from './print-report.js';
 import { verifyFromCli } from './verify-command.js';
+import { CA_REVOKE_USAGE, runCaRevokeCommand } from '../revocation/ca/index.js';
+import { keysDir } from '../app/keys.js';
 
 const USAGE = `ekasarn — ออกและตรวจสอบเอกสารราชการดิจิทัล / issue and verify official digital documents
 
@@ -17,6 +19,7 @@ const USAGE = `ekasarn — ออกและตรวจสอบเอกส�
   ekasarn verify FILE.pdf [--json] [--offline] [--trust ROOTS.pem]   exit 0 only when VALID
   ekasarn trust export                  print the trust-root certificates (PEM)
   ekasarn keys create [--agency ID] [--alg RSA-2048|RSA-3072|P-256]   new development signing key for an agency
+  ekasarn ca revoke SERIAL [--reason keyCompromise|…] [--at ISO-TIME]   revoke a development-CA certificate
   ekasarn apikey create [--agency ID] [--label TEXT] [--scopes "documents:issue documents:read"]
 
 Environment: EKASARN_DATA (default ./data), DATABASE_URL, EKASARN_PUBLIC_URL, PORT, HOST — see README.md.`;
@@ -34,6 +37,20 @@ export async function main(argv: string[]): Promise<number> {
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
     console.log(USAGE);
     return cmd ? 0 : 2;
+  }
+  // `ca revoke` parses its own arguments (serial, --reason, --at).
+  if (cmd === 'ca') {
+    if (sub !== 'revoke') {
+      console.error(CA_REVOKE_USAGE);
+      return 2;
+    }
+    try {
+      console.log(await runCaRevokeCommand(argv.slice(2), keysDir(loadConfig())));
+      return 0;
+    } catch (e) {
+      console.error(`ekasarn: ${(e as Error).message}`);
+      return 1;
+    }
   }
   let parsed;
   try {

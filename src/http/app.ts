@@ -6,6 +6,7 @@ import { documentRoutes } from './routes/documents.js';
 import { pageRoutes } from './routes/pages.js';
 import { typeRoutes } from './routes/types.js';
 import { verifyRoutes } from './routes/verify.js';
+import { binaryEndpointRoutes } from './routes/binary-endpoints.js';
 import type { Services } from './services.js';
 
 export async function buildHttpApp(services: Services, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
@@ -43,6 +44,7 @@ export async function buildHttpApp(services: Services, opts: { logger?: boolean 
 
   documentRoutes(app, services);
   await app.register(async (scope) => verifyRoutes(scope, services));
+  await app.register(async (scope) => binaryEndpointRoutes(scope, services));
   typeRoutes(app, services);
   pageRoutes(app, services);
   return app;

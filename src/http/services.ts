@@ -34,7 +34,27 @@ export interface PublicStatus {
   pdfSha256: string;
 }
 
+/** A binary protocol endpoint (OCSP, CRL, RFC 3161) mounted as is: bytes in, bytes out. */
+export interface BinaryRequest {
+  method: string;
+  /** Path below the mount point, e.g. "/ocsp". */
+  path: string;
+  contentType?: string;
+  authorization?: string;
+  body?: Uint8Array;
+}
+export interface BinaryResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+export type BinaryHandler = (req: BinaryRequest) => Promise<BinaryResponse | undefined>;
+
 export interface Services {
+  /** The development CA's CRL and OCSP responder (demo/development only), mounted under /pki. */
+  pki?: BinaryHandler;
+  /** The built-in RFC 3161 time-stamping authority, mounted at /tsa. */
+  tsa?: BinaryHandler;
   publicUrl: string;
   bodyLimit: number;
   types: Map<string, LoadedType>;

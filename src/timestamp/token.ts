@@ -88,13 +88,20 @@ function derElement(buf: Uint8Array, t: Tlv): El {
   };
 }
 
+function primitiveContent(raw: Uint8Array): Uint8Array {
+  const t = readTlv(raw, 0);
+  return t ? raw.subarray(t.contentStart, t.end) : new Uint8Array(0);
+}
+
 function asn1Element(a: asn1js.AsnType): El {
   const id = a.idBlock;
   const tag = ((id.tagClass - 1) << 6) | (id.isConstructed ? 0x20 : 0) | id.tagNumber;
   return {
     tag,
     raw: a.valueBeforeDecodeView,
-    content: id.isConstructed ? new Uint8Array(0) : ((a as asn1js.Primitive).valueBlock.valueHexView ?? new Uint8Array(0)),
+    // Primitive BER elements always have a definite length, so their content octets can be cut from the raw bytes
+    // (asn1js' own views differ by type: a BIT STRING's drops the unused-bits octet).
+    content: id.isConstructed ? new Uint8Array(0) : primitiveContent(a.valueBeforeDecodeView),
     children: () => {
       const value = (a as asn1js.Constructed).valueBlock?.value;
       return Array.isArray(value) ? value.filter((v) => !(v instanceof asn1js.EndOfContent)).map(asn1Element) : [];

@@ -1,0 +1,23 @@
+import type { Config } from '../config.js';
+import type { BinaryHandler } from '../http/services.js';
+import { createRevocationHandlers, type RevocationHandlers } from '../revocation/ca/index.js';
+import { loadDevCa } from '../signing/node/index.js';
+import { DEV_CA_CRL_NAME, hasDevRoot, keysDir } from './keys.js';
+
+/**
+ * The development CA's CRL and OCSP endpoints, when this instance has a development CA (demo, tests). Loaded on
+ * first use: most commands never publish revocation data.
+ */
+export function devCaEndpoints(config: Config): BinaryHandler | undefined {
+  if (!hasDevRoot(config)) return undefined;
+  let handlers: Promise<RevocationHandlers> | null = null;
+  const get = () =>
+    (handlers ??= loadDevCa(keysDir(config)).then((ca) => createRevocationHandlers({ ca, stateDir: keysDir(config), crlName: DEV_CA_CRL_NAME })));
+  return async (req) =>
+    (await get()).handle({
+      method: req.method,
+      path: req.path,
+      ...(req.contentType ? { contentType: req.contentType } : {}),
+      ...(req.body ? { body: req.body } : {}),
+    });
+}
