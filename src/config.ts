@@ -28,6 +28,20 @@ export interface Config {
   };
   /** Extra trust roots (PEM file) for verification, in addition to those in dataDir. */
   trustRootsPath?: string;
+  /** PAdES level for new documents; undefined = B-LT when a TSA is available (the built-in one in demo), else B-B. */
+  signatureLevel: string | undefined;
+  /** A remote RFC 3161 time-stamping authority (e.g. ETDA's); absent → the built-in one when a development CA exists. */
+  tsa: {
+    url?: string;
+    username?: string;
+    password?: string;
+    clientCertPath?: string;
+    clientKeyPath?: string;
+    caPath?: string;
+    /** 'fail' (default): issuance fails when the TSA cannot answer; 'wait': retry with back-off up to waitSeconds. */
+    onFailure: 'fail' | 'wait';
+    waitSeconds: number;
+  };
 }
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,6 +50,12 @@ function intFrom(name: string, value: string | undefined, fallback: number): num
   if (value === undefined || value === '') return fallback;
   if (!/^[0-9]+$/.test(value)) throw new Error(`${name} must be a whole number, got "${value}"`);
   return Number(value);
+}
+
+function tsaFailure(v: string | undefined): 'fail' | 'wait' {
+  if (v === undefined || v === '' || v === 'fail') return 'fail';
+  if (v === 'wait') return 'wait';
+  throw new Error(`EKASARN_TSA_ON_FAILURE must be "fail" or "wait", got "${v}"`);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -59,5 +79,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       chainPath: env.EKASARN_SIGNING_CHAIN,
     },
     trustRootsPath: env.EKASARN_TRUST_ROOTS,
+    signatureLevel: env.EKASARN_SIGNATURE_LEVEL || undefined,
+    tsa: {
+      url: env.EKASARN_TSA_URL || undefined,
+      username: env.EKASARN_TSA_USERNAME,
+      password: env.EKASARN_TSA_PASSWORD,
+      clientCertPath: env.EKASARN_TSA_CLIENT_CERT,
+      clientKeyPath: env.EKASARN_TSA_CLIENT_KEY,
+      caPath: env.EKASARN_TSA_CA,
+      onFailure: tsaFailure(env.EKASARN_TSA_ON_FAILURE),
+      waitSeconds: intFrom('EKASARN_TSA_WAIT_SECONDS', env.EKASARN_TSA_WAIT_SECONDS, 30),
+    },
   };
 }

@@ -22,7 +22,9 @@ import type { VerificationReport } from '../verify/report.js';
 import { DEMO_AGENCY, DEMO_AGENCY_ID, DEMO_API_KEY_FILE } from './demo.js';
 import { createDevAgencyIdentity, ensureDevRoot, hasAgencyIdentity, loadAgencyIdentity, loadTrustRoots, rootsToPem } from './keys.js';
 import { buildServices } from './services.js';
-import { devCaEndpoints } from './pki.js';
+import { devCaEndpoints, tsaEndpoint } from './pki.js';
+import { builtInAuthority, configuredTimestamper, defaultLevel, ensureDevTsa, revocationSource } from './ltv.js';
+import type { PadesLevel } from '../issuance/sign-pdf.js';
 import { verifyWithRegistry } from './verification.js';
 
 export { DEMO_AGENCY_ID } from './demo.js';
@@ -33,7 +35,7 @@ export interface App {
   blobs: BlobStore;
   types: Map<string, LoadedType>;
   services: Services;
-  issueAsAgency(agencyId: string, typeId: string, data: unknown, idempotencyKey?: string): Promise<IssueResult>;
+  issueAsAgency(agencyId: string, typeId: string, data: unknown, opts?: { idempotencyKey?: string; level?: PadesLevel }): Promise<IssueResult>;
   verify(pdf: Uint8Array, opts?: { offline?: boolean; extraTrustPem?: string | undefined }): Promise<VerificationReport>;
   trustRootsPem(): string;
   createDevSigningKey(agencyId: string, algorithm: string): Promise<{ lines: string[] }>;
@@ -76,7 +78,7 @@ export async function openApp(config: Config, opts: { readOnly?: boolean } = {})
       s = (async () => {
         const identity = await loadAgencyIdentity(config, agencyId);
         const agency = await getAgency(database.db, agencyId);
-        return { signer: await PadesSigner.create(identity), ...(agency ? { signerName: agency.nameTh } : {}) };
+        return { signer: await PadesSigner.create(identity), chain: identity.chain, ...(agency ? { signerName: agency.nameTh } : {}) };
       })();
       s.catch(() => signers.delete(agencyId));
       signers.set(agencyId, s);
@@ -84,7 +86,13 @@ export async function openApp(config: Config, opts: { readOnly?: boolean } = {})
     return s;
   };
 
+  // Time-stamping: a remote TSA when configured, else the built-in development one (demo). Verification-only
+  // commands skip it.
+  const authority = opts.readOnly ? undefined : await builtInAuthority(config);
+  const timestamper = opts.readOnly ? undefined : await configuredTimestamper(config, async () => authority);
+  const level = defaultLevel(config, timestamper !== undefined);
   const issuanceDeps = {
+    signing: { level, timestamper, revocation: revocationSource(config) },
     db: database.db,
     blobs,
     types,
@@ -102,7 +110,16 @@ export async function openApp(config: Config, opts: { readOnly?: boolean } = {})
       publicUrl: config.publicUrl,
     });
 
-  const services = buildServices({ config, database, blobs, types, issuance: issuanceDeps, verify, pki: devCaEndpoints(config) });
+  const services = buildServices({
+    config,
+    database,
+    blobs,
+    types,
+    issuance: issuanceDeps,
+    verify,
+    pki: devCaEndpoints(config),
+    tsa: authority ? tsaEndpoint(authority) : undefined,
+  });
 
   return {
     config,
@@ -110,8 +127,8 @@ export async function openApp(config: Config, opts: { readOnly?: boolean } = {})
     blobs,
     types,
     services,
-    issueAsAgency: (agencyId, typeId, data, idempotencyKey) =>
-      issueDocument(issuanceDeps, { agencyId, typeId, data, idempotencyKey, actor: 'cli' }),
+    issueAsAgency: (agencyId, typeId, data, o = {}) =>
+      issueDocument(issuanceDeps, { agencyId, typeId, data, idempotencyKey: o.idempotencyKey, level: o.level, actor: 'cli' }),
     verify,
     trustRootsPem: () => rootsToPem(trustRoots),
     async createDevSigningKey(agencyId, algorithm) {
@@ -151,6 +168,7 @@ export async function initProject(config: Config, opts: { demo: boolean }): Prom
     await upsertAgency(database.db, DEMO_AGENCY);
     await registerTypes(database, types, DEMO_AGENCY_ID);
     if (await ensureDevRoot(config)) lines.push('สร้าง CA สำหรับพัฒนา / created a DEVELOPMENT root CA (NOT FOR PRODUCTION)');
+    if (await ensureDevTsa(config)) lines.push('สร้างผู้ให้บริการตราประทับเวลาสำหรับพัฒนา / created a DEVELOPMENT time-stamping authority');
     if (!hasAgencyIdentity(config, DEMO_AGENCY_ID)) {
       await createDevAgencyIdentity(config, DEMO_AGENCY, 'RSA-2048');
       lines.push('สร้างกุญแจลงนามของหน่วยงานตัวอย่าง / created the demo agency signing key (NOT FOR PRODUCTION)');

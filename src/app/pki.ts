@@ -3,6 +3,8 @@ import type { BinaryHandler } from '../http/services.js';
 import { createRevocationHandlers, type RevocationHandlers } from '../revocation/ca/index.js';
 import { loadDevCa } from '../signing/node/index.js';
 import { DEV_CA_CRL_NAME, hasDevRoot, keysDir } from './keys.js';
+import type { TimeStampAuthority } from '../timestamp/authority/index.js';
+import { createTsaRequestHandler } from '../timestamp/node.js';
 
 /**
  * The development CA's CRL and OCSP endpoints, when this instance has a development CA (demo, tests). Loaded on
@@ -20,4 +22,16 @@ export function devCaEndpoints(config: Config): BinaryHandler | undefined {
       ...(req.contentType ? { contentType: req.contentType } : {}),
       ...(req.body ? { body: req.body } : {}),
     });
+}
+
+/** The built-in time-stamping authority over HTTP (POST /tsa), as RFC 3161 clients expect it. */
+export function tsaEndpoint(authority: TimeStampAuthority): BinaryHandler {
+  const handle = createTsaRequestHandler(authority);
+  return async (req) => {
+    if (req.method !== 'POST') return undefined;
+    return handle(req.body ?? new Uint8Array(), {
+      'content-type': req.contentType,
+      ...(req.authorization ? { authorization: req.authorization } : {}),
+    });
+  };
 }

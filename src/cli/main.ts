@@ -6,6 +6,7 @@ import { openApp, initProject, DEMO_AGENCY_ID } from '../app/open-app.js';
 import { serve } from './serve.js';
 import { printReport } from './print-report.js';
 import { verifyFromCli } from './verify-command.js';
+import { isPadesLevel } from '../issuance/sign-pdf.js';
 import { CA_REVOKE_USAGE, runCaRevokeCommand } from '../revocation/ca/index.js';
 import { keysDir } from '../app/keys.js';
 
@@ -16,6 +17,7 @@ const USAGE = `ekasarn — ออกและตรวจสอบเอกส�
   ekasarn serve [--port N] [--host H]   run the HTTP server
   ekasarn types list [--json]           the document types
   ekasarn issue --type ID --data FILE.json [--out FILE.pdf] [--agency ID] [--idempotency-key K]
+                [--level B-B|B-T|B-LT|B-LTA]   (default: EKASARN_SIGNATURE_LEVEL, else B-LT with a TSA, else B-B)
   ekasarn verify FILE.pdf [--json] [--offline] [--trust ROOTS.pem]   exit 0 only when VALID
   ekasarn trust export                  print the trust-root certificates (PEM)
   ekasarn keys create [--agency ID] [--alg RSA-2048|RSA-3072|P-256]   new development signing key for an agency
@@ -68,6 +70,7 @@ export async function main(argv: string[]): Promise<number> {
         out: { type: 'string' },
         agency: { type: 'string' },
         'idempotency-key': { type: 'string' },
+        level: { type: 'string' },
         offline: { type: 'boolean' },
         trust: { type: 'string' },
         alg: { type: 'string' },
@@ -124,7 +127,14 @@ export async function main(argv: string[]): Promise<number> {
         try {
           const agencyId = typeof flags.agency === 'string' ? flags.agency : DEMO_AGENCY_ID;
           const key = flags['idempotency-key'];
-          const { document, pdf } = await app.issueAsAgency(agencyId, typeId, data, typeof key === 'string' ? key : undefined);
+          const level = flags.level;
+          if (level !== undefined && !isPadesLevel(level)) {
+            throw new AppError('usage', 2, { th: '--level ต้องเป็น B-B, B-T, B-LT หรือ B-LTA', en: '--level must be B-B, B-T, B-LT or B-LTA' });
+          }
+          const { document, pdf } = await app.issueAsAgency(agencyId, typeId, data, {
+            ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
+            ...(level !== undefined ? { level } : {}),
+          });
           if (typeof flags.out === 'string') await writeFile(flags.out, pdf);
           console.log(document.id);
           if (typeof flags.out === 'string') console.error(`${document.serial} → ${flags.out}`);

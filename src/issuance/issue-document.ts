@@ -22,10 +22,14 @@ import {
   type Database,
   type StoredDocument,
 } from '../store/index.js';
-import { signPdf } from './sign-pdf.js';
+import { signPdf, type PadesLevel } from './sign-pdf.js';
+import type { Timestamper } from './timestamper.js';
+import type { RevocationDataSource } from './validation-data.js';
 
 export interface AgencySigner {
   signer: PadesSigner;
+  /** Certificates above the signer's (issuer first, may end with the root), for the DSS at B-LT. */
+  chain: Uint8Array[];
   /** Printed in /Name of the signature dictionary, e.g. the agency's name. */
   signerName?: string;
 }
@@ -38,6 +42,8 @@ export interface IssuanceDeps {
   signerFor(agencyId: string): Promise<AgencySigner>;
   publicUrl: string;
   now?: () => Date;
+  /** The PAdES level documents get unless a request asks for another; with what it needs. */
+  signing: { level: PadesLevel; timestamper?: Timestamper | undefined; revocation: RevocationDataSource };
 }
 
 export interface IssueRequest {
@@ -47,6 +53,8 @@ export interface IssueRequest {
   idempotencyKey?: string | undefined;
   /** Who asked: `apikey:<id>`, `cli`, later `user:<id>`. Goes to the audit trail. */
   actor: string;
+  /** Overrides the configured PAdES level for this document. */
+  level?: PadesLevel | undefined;
 }
 
 export interface IssueResult {
@@ -115,7 +123,14 @@ export async function issueDocument(deps: IssuanceDeps, req: IssueRequest): Prom
 
   const agency = await getAgency(deps.db, req.agencyId);
   if (!agency) throw new AppError('unknown_agency', 404, { th: `ไม่พบหน่วยงาน "${req.agencyId}"`, en: `Unknown agency "${req.agencyId}"` });
-  const { signer, signerName } = await deps.signerFor(agency.id);
+  const { signer, signerName, chain } = await deps.signerFor(agency.id);
+  const level = req.level ?? deps.signing.level;
+  if (level !== 'B-B' && !deps.signing.timestamper) {
+    throw new AppError('no_tsa', 503, {
+      th: `ระดับ ${level} ต้องใช้ตราประทับเวลา แต่ยังไม่ได้ตั้งค่าผู้ให้บริการ (EKASARN_TSA_URL)`,
+      en: `PAdES ${level} needs a time-stamping authority, and none is configured (EKASARN_TSA_URL)`,
+    });
+  }
 
   const id = newDocumentId();
   const issuedAt = (deps.now ?? (() => new Date()))();
@@ -160,6 +175,10 @@ export async function issueDocument(deps: IssuanceDeps, req: IssueRequest): Prom
         ...(signerName ? { signerName } : {}),
         signingTime: issuedAt,
         xmp: { documentType: def.id, documentFileName: EMBEDDED_DATA_FILENAME, version: String(def.version) },
+        level,
+        chain,
+        ...(deps.signing.timestamper ? { timestamper: deps.signing.timestamper } : {}),
+        revocation: deps.signing.revocation,
       });
       const pdfSha256 = sha256Hex(signed);
       await deps.blobs.put(id, signed);
@@ -186,7 +205,7 @@ export async function issueDocument(deps: IssuanceDeps, req: IssueRequest): Prom
         action: 'document.issue',
         agencyId: agency.id,
         documentId: id,
-        details: { typeId: def.id, typeVersion: def.version, serial, pdfSha256 },
+        details: { typeId: def.id, typeVersion: def.version, serial, pdfSha256, level },
         at: issuedAt,
       });
       return { document: row, pdf: signed };

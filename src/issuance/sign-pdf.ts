@@ -1,7 +1,25 @@
 import { createHash } from 'node:crypto';
-import { embedSignature, openPdf, prepareSignature, signedRanges, PdfStream, isStream, type PdfDocument, type ObjectChange } from '../pdf/index.js';
+import {
+  appendDss,
+  embedSignature,
+  isStream,
+  openPdf,
+  prepareSignature,
+  signedRanges,
+  PdfStream,
+  type ObjectChange,
+  type PdfDocument,
+} from '../pdf/index.js';
 import { addDocumentXmpExtension, type DocumentXmpValues } from '../render/index.js';
-import type { PadesSigner } from '../signing/index.js';
+import { addSignatureTimeStampToken, signatureValueOf, type PadesSigner } from '../signing/index.js';
+import { parseTimeStampToken } from '../timestamp/index.js';
+import type { Timestamper } from './timestamper.js';
+import { pairWithIssuers, uniqueCertificates, type RevocationDataSource } from './validation-data.js';
+
+/** PAdES baseline levels (ETSI EN 319 142-1). */
+export const PADES_LEVELS = ['B-B', 'B-T', 'B-LT', 'B-LTA'] as const;
+export type PadesLevel = (typeof PADES_LEVELS)[number];
+export const isPadesLevel = (v: unknown): v is PadesLevel => typeof v === 'string' && (PADES_LEVELS as readonly string[]).includes(v);
 
 export interface SignPdfOptions {
   reason: string;
@@ -10,12 +28,23 @@ export interface SignPdfOptions {
   signingTime: Date;
   /** When given, the XMP metadata gains the ETDA-style extension in the same incremental update as the signature. */
   xmp?: DocumentXmpValues;
+  /** Default B-B. B-T and above need `timestamper`; B-LT and above need `revocation`. */
+  level?: PadesLevel;
+  timestamper?: Timestamper;
+  revocation?: RevocationDataSource;
+  /** The signer's chain above its certificate (issuer first, may end with the root), for the DSS. */
+  chain?: Uint8Array[];
 }
 
-/** Room for the CMS: the signer's own estimate plus slack, so later unsigned attributes (a timestamp) fit too. */
-function contentsBytesFor(signer: PadesSigner): number {
-  return signer.maxCmsLength() + 8192;
-}
+/** Room for a signature-time-stamp token (a TSA certificate chain included) beside the CMS. */
+const TOKEN_ROOM = 12_288;
+const DOC_TIMESTAMP_ROOM = 16_384;
+
+const sha256 = (...parts: Uint8Array[]): Uint8Array => {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return new Uint8Array(h.digest());
+};
 
 /** Replaces the catalog's XMP packet with one that carries the document-type extension schema. */
 function xmpChange(doc: PdfDocument, values: DocumentXmpValues): ObjectChange | null {
@@ -31,11 +60,23 @@ function xmpChange(doc: PdfDocument, values: DocumentXmpValues): ObjectChange | 
   return { ref: ref as { num: number; gen: number }, obj: new PdfStream(dict, updated) };
 }
 
+function need<T>(value: T | undefined, what: string, level: PadesLevel): T {
+  if (value === undefined) throw new Error(`PAdES ${level} needs ${what}, and none is configured`);
+  return value;
+}
+
 /**
- * PAdES B-B: adds a signature field and dictionary in one incremental update (keeping /ID and earlier revisions
- * intact), hashes the ByteRange, has the CMS made by the signer and writes it into the placeholder.
+ * Signs a PDF at a PAdES baseline level:
+ *  B-B   one incremental update with the signature field and dictionary (keeping /ID and earlier revisions intact),
+ *        the ByteRange hashed, the CMS made by the signer and written into the placeholder;
+ *  B-T   + an RFC 3161 token over the signature value, as the signature-time-stamp unsigned attribute;
+ *  B-LT  + an incremental update with a DSS: every certificate of both chains, and CRL/OCSP data for them;
+ *  B-LTA + a document timestamp (SubFilter ETSI.RFC3161) over all of it.
+ * Any failure throws: a document is never produced at a lower level than asked.
  */
 export async function signPdf(pdf: Uint8Array, signer: PadesSigner, opts: SignPdfOptions): Promise<Uint8Array> {
+  const level = opts.level ?? 'B-B';
+  const timestamped = level !== 'B-B';
   const doc = openPdf(pdf);
   const extra = opts.xmp ? xmpChange(doc, opts.xmp) : null;
   const prepared = prepareSignature(doc, {
@@ -46,11 +87,28 @@ export async function signPdf(pdf: Uint8Array, signer: PadesSigner, opts: SignPd
     ...(opts.signerName ? { name: opts.signerName } : {}),
     signingTime: opts.signingTime,
     utcOffsetMinutes: 7 * 60,
-    contentsBytes: contentsBytesFor(signer),
+    contentsBytes: signer.maxCmsLength() + (timestamped ? TOKEN_ROOM : 8192),
     ...(extra ? { extraChanges: [extra] } : {}),
   });
-  const hash = createHash('sha256');
-  for (const part of signedRanges(prepared.pdf, prepared.byteRange)) hash.update(part);
-  const cms = await signer.signDigest(new Uint8Array(hash.digest()));
-  return embedSignature(prepared, cms);
+  let cms = await signer.signDigest(sha256(...signedRanges(prepared.pdf, prepared.byteRange)));
+  let token: Uint8Array | undefined;
+  if (timestamped) {
+    const tsa = need(opts.timestamper, 'a time-stamping authority', level);
+    token = await tsa.timestamp(sha256(signatureValueOf(cms)));
+    cms = addSignatureTimeStampToken(cms, token);
+  }
+  let out = embedSignature(prepared, cms);
+  if (level === 'B-B' || level === 'B-T') return out;
+
+  // B-LT: the validation material a verifier needs in twenty years, when the CA's servers may be gone.
+  const tsaCerts = token ? parseTimeStampToken(token).certificates : [];
+  const certificates = uniqueCertificates([...signer.certificates, ...(opts.chain ?? []), ...tsaCerts]);
+  const revocation = await need(opts.revocation, 'a source of revocation data', level).collect(pairWithIssuers(certificates));
+  out = appendDss(out, { certificates, crls: revocation.crls, ocspResponses: revocation.ocspResponses });
+  if (level === 'B-LT') return out;
+
+  // B-LTA: a document timestamp over everything, so the DSS data itself is protected and dated.
+  const ts = prepareSignature(out, { kind: 'timestamp', contentsBytes: DOC_TIMESTAMP_ROOM });
+  const docToken = await need(opts.timestamper, 'a time-stamping authority', level).timestamp(sha256(...signedRanges(ts.pdf, ts.byteRange)));
+  return embedSignature(ts, docToken);
 }

@@ -16,6 +16,9 @@ export {
   type SignerSummary,
   type SignatureReport,
   type VerificationReport,
+  type PadesLevel,
+  type TimestampReport,
+  type SigningTime,
   type SignatureReportInput,
   type VerificationReportInput,
 } from './report.js';
@@ -32,3 +35,18 @@ export { clearChainCache } from './cms/chain.js';
 export { clearCertificateCache } from './cms/parsed-certificate.js';
 export { verifyPdf, DEFAULT_MAX_PDF_BYTES, type VerifyPdfOptions, type RegistryStatus } from './pdf/verify-pdf.js';
 export { listEmbeddedFiles, type EmbeddedFile } from './pdf/embedded-files.js';
+export {
+  checkTimestamp,
+  checkDocumentTimestamps,
+  readCmsValidationData,
+  revocationAt,
+  validateSignatureAtTime,
+  SIGNATURE_TIMESTAMP_OID,
+  type LtvContext,
+  type CheckedTimestamp,
+  type CheckedDocumentTimestamp,
+  type DocumentTimestampField,
+  type CmsValidationData,
+  type RevocationAt,
+  type SignatureAtTime,
+} from './ltv/index.js';

@@ -1,5 +1,7 @@
 // Citizen-facing sentences, Thai first. Short and plain: a person at a counter must understand them.
 // Technical precision lives in Check.detail, not here.
+import { TST_CHECK_MESSAGES } from '../timestamp/messages.js';
+import { revocationCheck, type RevocationCheckId } from '../revocation/check/revocation-messages.js';
 
 export interface LocalizedText {
   th: string;
@@ -14,6 +16,12 @@ export interface CheckTexts {
 }
 
 const t = (th: string, en: string): LocalizedText => ({ th, en });
+
+/** The revocation module words its own sentences per status; here they get a title so makeCheck knows them too. */
+function revocationTexts(id: RevocationCheckId, title: LocalizedText): CheckTexts {
+  const m = (status: 'passed' | 'failed' | 'warning') => revocationCheck(id, status).message;
+  return { title, passed: m('passed'), failed: m('failed'), warning: m('warning') };
+}
 
 export const CHECK_MESSAGES = {
   'cms.parse': {
@@ -174,6 +182,39 @@ export const CHECK_MESSAGES = {
     title: t('การออกฉบับใหม่แทน', 'Replacement'),
     passed: t('เอกสารนี้ยังเป็นฉบับปัจจุบัน', 'This document is the current version.'),
     failed: t('หน่วยงานได้ออกเอกสารฉบับใหม่แทนฉบับนี้แล้ว', 'The agency has issued a new document replacing this one.'),
+  },
+  ...TST_CHECK_MESSAGES,
+  'revocation.status': revocationTexts('revocation.status', t('สถานะการเพิกถอนใบรับรองของผู้ลงนาม', "Revocation status of the signer's certificate")),
+  'revocation.revoked-later': revocationTexts('revocation.revoked-later', t('การเพิกถอนใบรับรองภายหลังการลงนาม', 'Certificate revoked after signing')),
+  'revocation.ocsp': revocationTexts('revocation.ocsp', t('คำตอบสถานะใบรับรอง (OCSP)', 'OCSP status response')),
+  'revocation.crl': revocationTexts('revocation.crl', t('รายการเพิกถอนใบรับรอง (CRL)', 'Certificate revocation list (CRL)')),
+  'ltv.signing-time': {
+    title: t('เวลาลงนามที่พิสูจน์ได้', 'Proven signing time'),
+    passed: t('ตราประทับเวลาที่เชื่อถือได้ยืนยันว่าลายมือชื่อมีอยู่แล้ว ณ เวลาที่ระบุ', 'A trusted timestamp proves the signature existed at the time shown.'),
+    failed: t('พิสูจน์เวลาที่ลงนามไม่ได้', 'The time of signing could not be proven.'),
+  },
+  'ltv.signature-timestamp': {
+    title: t('ตราประทับเวลาของลายมือชื่อ', 'Signature timestamp'),
+    passed: t('ตราประทับเวลาของลายมือชื่อถูกต้องและออกโดยหน่วยงานที่เชื่อถือได้', 'The signature timestamp is correct and comes from a trusted time-stamping authority.'),
+    failed: t('ตราประทับเวลาของลายมือชื่อเสียหายหรือไม่ตรงกับลายมือชื่อ', 'The signature timestamp is damaged or does not match the signature.'),
+    warning: t('ยืนยันตราประทับเวลาของลายมือชื่อไม่ได้ จึงไม่ได้ใช้เป็นหลักฐานเวลาลงนาม', 'The signature timestamp could not be confirmed, so it was not used as proof of the signing time.'),
+  },
+  'ltv.document-timestamp': {
+    title: t('ตราประทับเวลาของเอกสาร', 'Document timestamp'),
+    passed: t('ตราประทับเวลาของเอกสารถูกต้อง ยืนยันว่าเอกสารและข้อมูลสำหรับตรวจสอบมีอยู่แล้ว ณ เวลานั้น', 'The document timestamp is correct: the document and its validation data existed at that time.'),
+    failed: t('ตราประทับเวลาของเอกสารเสียหาย หรือเอกสารถูกแก้ไขหลังประทับเวลา', 'A document timestamp is damaged, or the document was changed after it was stamped.'),
+    warning: t('ยืนยันตราประทับเวลาของเอกสารไม่ได้ จึงไม่ได้นำมาใช้เป็นหลักฐาน', 'A document timestamp could not be confirmed, so it was not relied on.'),
+  },
+  'ltv.revocation-data': {
+    title: t('ข้อมูลการเพิกถอน ณ เวลาลงนาม', 'Revocation data for the time of signing'),
+    passed: t('มีข้อมูลยืนยันสถานะใบรับรองของผู้ลงนาม ณ เวลาที่ลงนาม', "Data establishing the signer certificate's status at the time of signing was found."),
+    failed: t('ไม่มีข้อมูลยืนยันว่าใบรับรองของผู้ลงนามยังไม่ถูกเพิกถอน ณ เวลาที่ลงนาม จึงยังยืนยันลายมือชื่อไม่ได้', "Nothing shows whether the signer's certificate was revoked when it signed, so the signature cannot be confirmed."),
+  },
+  'ltv.tsa-revocation': {
+    title: t('สถานะการเพิกถอนใบรับรองของหน่วยงานประทับเวลา', "Revocation status of the time-stamping authority's certificate"),
+    passed: t('ใบรับรองของหน่วยงานประทับเวลายังไม่ถูกเพิกถอน ณ เวลาที่ตรวจ', "The time-stamping authority's certificate was not revoked at the time checked."),
+    failed: t('ใบรับรองของหน่วยงานประทับเวลาถูกเพิกถอนแล้ว จึงเชื่อถือตราประทับเวลานี้ไม่ได้', "The time-stamping authority's certificate had been revoked, so this timestamp cannot be relied on."),
+    warning: t('ตรวจสอบสถานะการเพิกถอนใบรับรองของหน่วยงานประทับเวลาไม่ได้ จึงไม่ได้นำตราประทับเวลานี้มาใช้', "Whether the time-stamping authority's certificate was revoked could not be determined, so this timestamp was not relied on."),
   },
   'verify.internal-error': {
     title: t('การตรวจสอบ', 'Verification'),

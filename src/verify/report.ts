@@ -1,5 +1,6 @@
 // The verification report model: one vocabulary (verdicts + checks) shared by the CLI, the API and the browser page.
 import { CHECK_MESSAGES, VERDICT_MESSAGES, SKIPPED_SUFFIX, type CheckTexts, type LocalizedText, type CheckId } from './messages.js';
+import { TST_FAILURE_VERDICT } from '../timestamp/messages.js';
 
 export type { LocalizedText, CheckId } from './messages.js';
 
@@ -45,6 +46,31 @@ export interface SignerSummary {
   sha256: string; // fingerprint of the certificate DER, lowercase hex
 }
 
+/** PAdES baseline level (ETSI EN 319 142-1) established by what verified, not by what the file merely contains. */
+export type PadesLevel = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
+
+export interface TimestampReport {
+  /** 'signature': RFC 3161 token over one signature value (CAdES unsigned attribute); 'document': a DocTimeStamp field. */
+  kind: 'signature' | 'document';
+  /** genTime attested by the authority (ISO 8601), when the token could be read. */
+  time?: string;
+  /** The time-stamping authority (certificate subject name). */
+  authority?: string;
+  /** True when the token is intact, from a trusted authority, and usable as proof of time. */
+  verified: boolean;
+  /** The field holding a document timestamp. */
+  fieldName?: string;
+  /** The moment the authority's certificate was judged at (now, or the time a later timestamp proves). */
+  judgedAt?: string;
+  checks: Check[];
+}
+
+export interface SigningTime {
+  value: string; // ISO 8601
+  /** 'timestamp': the earliest verified timestamp covering the signature; 'claimed': the signer's own /M. */
+  source: 'timestamp' | 'claimed';
+}
+
 export interface SignatureReport {
   fieldName?: string;
   subFilter?: string;
@@ -53,6 +79,11 @@ export interface SignatureReport {
   chain: string[];
   /** The /M time claimed in the signature dictionary: a claim, not proof (no timestamp). */
   claimedSigningTime?: string;
+  /** Best-known signing time: the time the signature was judged at. */
+  signingTime?: SigningTime;
+  level?: PadesLevel;
+  /** This signature's own signature timestamps. */
+  timestamps?: TimestampReport[];
   checks: Check[];
   verdict: Verdict;
 }
@@ -66,6 +97,12 @@ export interface VerificationReport {
   /** Open slots for what the document layer adds later (embedded data, registry status). */
   document?: Record<string, unknown>;
   status?: Record<string, unknown>;
+  /** Lowest PAdES level over the signatures. */
+  level?: PadesLevel;
+  /** Best-known signing time of the first signature. */
+  signingTime?: SigningTime;
+  /** Every timestamp found (signature and document timestamps), oldest first. */
+  timestamps?: TimestampReport[];
 }
 
 /**
@@ -102,6 +139,14 @@ export const DEFAULT_FAILURE_VERDICT: Readonly<Record<string, Verdict>> = {
   'status.suspended': 'SUSPENDED',
   'status.superseded': 'SUPERSEDED',
   'document.expired': 'EXPIRED',
+  ...TST_FAILURE_VERDICT,
+  // A signature made with a certificate already revoked is not the agency's trustworthy signature: UNTRUSTED.
+  // REVOKED is kept for the agency revoking the *document* (registry status), which is a different statement.
+  'revocation.status': 'UNTRUSTED',
+  'ltv.revocation-data': 'INDETERMINATE',
+  'ltv.signature-timestamp': 'TAMPERED',
+  'ltv.document-timestamp': 'TAMPERED',
+  'ltv.tsa-revocation': 'INDETERMINATE',
 };
 
 /**
@@ -184,6 +229,9 @@ export interface SignatureReportInput {
   fieldName?: string;
   subFilter?: string;
   claimedSigningTime?: Date | string;
+  signingTime?: SigningTime;
+  level?: PadesLevel;
+  timestamps?: TimestampReport[];
   checks: Check[];
   signer?: SignerSummary;
   chain?: string[];
@@ -198,6 +246,9 @@ export function buildSignatureReport(input: SignatureReportInput): SignatureRepo
   if (input.fieldName !== undefined) report.fieldName = input.fieldName;
   if (input.subFilter !== undefined) report.subFilter = input.subFilter;
   if (input.signer) report.signer = input.signer;
+  if (input.signingTime) report.signingTime = input.signingTime;
+  if (input.level) report.level = input.level;
+  if (input.timestamps) report.timestamps = input.timestamps;
   if (input.claimedSigningTime !== undefined) {
     const t = input.claimedSigningTime;
     report.claimedSigningTime = typeof t === 'string' ? t : Number.isNaN(t.getTime()) ? String(t) : t.toISOString();
@@ -212,6 +263,9 @@ export interface VerificationReportInput {
   status?: Record<string, unknown>;
   /** Successor reference for SUPERSEDED sentences. */
   successor?: string;
+  level?: PadesLevel;
+  signingTime?: SigningTime;
+  timestamps?: TimestampReport[];
 }
 
 /** The overall verdict considers document checks and every signature's checks together. */
@@ -226,5 +280,8 @@ export function buildVerificationReport(input: VerificationReportInput): Verific
   const report: VerificationReport = { verdict, summary: summarize(verdict, ctx), checks, signatures: input.signatures };
   if (input.document) report.document = input.document;
   if (input.status) report.status = input.status;
+  if (input.level) report.level = input.level;
+  if (input.signingTime) report.signingTime = input.signingTime;
+  if (input.timestamps) report.timestamps = input.timestamps;
   return report;
 }

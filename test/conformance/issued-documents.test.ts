@@ -93,11 +93,11 @@ describeEachDialect('issued documents conform', (dialect) => {
         expect(json.type.id).toBe(typeId);
         expect(json.fields).toEqual(issued.document.data);
         expect(json.fields).toEqual(sample);
-        expect(json.verifyUrl).toBe(`http://127.0.0.1:3000/v/${issued.document.id}`);
+        expect(json.verifyUrl).toBe(`${t.config.publicUrl}/v/${issued.document.id}`);
       });
 
       it('the QR code on page 1 (150 dpi render, zbarimg) is exactly the verification URL', () => {
-        expect(decodeQr(file, `${label}-page1`)).toEqual([`http://127.0.0.1:3000/v/${issued.document.id}`]);
+        expect(decodeQr(file, `${label}-page1`)).toEqual([`${t.config.publicUrl}/v/${issued.document.id}`]);
       });
 
       it.skipIf(!existsSync(PDF_CHECK_SCRIPT))(

@@ -69,7 +69,7 @@ describeEachDialect('HTTP documents', (dialect) => {
         expect(body).toMatchObject({ status: 'active', type: { id: name }, agency: { id: 'demo' } });
         expect(body.pdfSha256).toMatch(/^[0-9a-f]{64}$/);
         for (const link of ['self', 'pdf', 'status', 'verify']) expect(body.links[link]).toContain(body.id);
-        expect(body.links.verify).toBe(`http://127.0.0.1:3000/v/${body.id}`);
+        expect(body.links.verify).toBe(`${t.config.publicUrl}/v/${body.id}`);
         issued.set(name, { example, body });
         console.info(`[${dialect}] POST /api/v1/documents ${name}: ${ms.toFixed(0)} ms`);
       });

@@ -1,9 +1,23 @@
+import * as asn1js from 'asn1js';
 import { decodeEmbeddedData, EMBEDDED_DATA_FILENAME, type EmbeddedData } from '../../domain/embedded-data.js';
-import { findSignatureFields, openPdf, type PdfDocument, type SignatureInfo } from '../../pdf/index.js';
-import { toHex } from '../bytes.js';
+import { findSignatureFields, openPdf, readDss, type PdfDocument, type SignatureInfo } from '../../pdf/index.js';
+import { concatBytes, toHex } from '../bytes.js';
+import { readTlv } from '../der.js';
 import { verifyCmsSignature } from '../cms/verify-cms-signature.js';
-import type { TrustStore } from '../cms/trust-store.js';
-import { buildSignatureReport, buildVerificationReport, makeCheck, type Check, type SignatureReport, type VerificationReport } from '../report.js';
+import { resolveTrustStore, type TrustStore } from '../cms/trust-store.js';
+import { checkDocumentTimestamps, type CheckedDocumentTimestamp, type DocumentTimestampField } from '../ltv/document-timestamps.js';
+import type { LtvContext } from '../ltv/ltv-context.js';
+import { validateSignatureAtTime } from '../ltv/signature-at-time.js';
+import {
+  buildSignatureReport,
+  buildVerificationReport,
+  makeCheck,
+  type Check,
+  type PadesLevel,
+  type SignatureReport,
+  type TimestampReport,
+  type VerificationReport,
+} from '../report.js';
 import type { CheckId } from '../messages.js';
 import { listEmbeddedFiles } from './embedded-files.js';
 import { analyseLaterRevisions } from './later-revisions.js';
@@ -29,11 +43,17 @@ export interface VerifyPdfOptions {
   validationTime?: Date;
   /** Largest file accepted, bytes (default 20 MB). */
   maxBytes?: number;
+  /**
+   * May revocation data (CRL, OCSP) missing from the document be fetched from the URLs in the certificates?
+   * true = with the platform fetch, a function = with that fetch; absent/false = offline (the document's own DSS only).
+   */
+  fetchRevocation?: boolean | typeof globalThis.fetch;
 }
 
 export const DEFAULT_MAX_PDF_BYTES = 20 * 1024 * 1024;
 
 const SUPPORTED_SUB_FILTERS = new Set(['ETSI.CAdES.detached']);
+const DOC_TIMESTAMP_SUB_FILTER = 'ETSI.RFC3161';
 const LEGACY_SUB_FILTERS = new Set(['adbe.pkcs7.detached']);
 
 function check(id: CheckId, status: Check['status'], detail?: string, onFailure?: Check['onFailure']): Check {
@@ -75,7 +95,14 @@ function byteRangeProblem(sig: SignatureInfo, doc: PdfDocument, fileLength: numb
   return null;
 }
 
-async function verifySignature(sig: SignatureInfo, doc: PdfDocument, bytes: Uint8Array, opts: VerifyPdfOptions): Promise<SignatureReport> {
+async function verifySignature(
+  sig: SignatureInfo,
+  doc: PdfDocument,
+  bytes: Uint8Array,
+  opts: VerifyPdfOptions,
+  ctx: LtvContext,
+  documentTimestamps: readonly CheckedDocumentTimestamp[],
+): Promise<SignatureReport> {
   const checks: Check[] = [];
   const base = {
     ...(sig.fieldName ? { fieldName: sig.fieldName } : {}),
@@ -90,31 +117,103 @@ async function verifySignature(sig: SignatureInfo, doc: PdfDocument, bytes: Uint
     return buildSignatureReport({ ...base, checks });
   }
 
+  const field = fieldChecks(sig, doc, bytes);
+  checks.push(...field.checks);
+  if (!field.ranges) return buildSignatureReport({ ...base, checks });
+
+  const verifyAt = (at: Date | undefined) =>
+    verifyCmsSignature({
+      cms: sig.contents,
+      signedContent: field.ranges!,
+      trustRoots: ctx.store,
+      ...(at ? { validationTime: at } : {}),
+    });
+  const cmsNow = await verifyAt(opts.validationTime);
+  const ltv = await validateSignatureAtTime({
+    revision: sig.revision,
+    cms: sig.contents,
+    cmsNow,
+    reverify: verifyAt,
+    claimedSigningTime: sig.signingTime,
+    documentTimestamps,
+    ctx,
+  });
+  const cms = ltv.cms;
+  return buildSignatureReport({
+    ...base,
+    checks: [...checks, ...cms.checks, ...ltv.checks],
+    ...(cms.signer ? { signer: cms.signer } : {}),
+    ...(cms.chain ? { chain: cms.chain } : {}),
+    ...(ltv.signingTime ? { signingTime: ltv.signingTime } : {}),
+    ...(ltv.level ? { level: ltv.level } : {}),
+    ...(ltv.timestamps.length ? { timestamps: ltv.timestamps } : {}),
+  });
+}
+
+/** ByteRange and /Contents checks shared by signatures and document timestamps; `ranges` only when both pass. */
+function fieldChecks(sig: SignatureInfo, doc: PdfDocument, bytes: Uint8Array): { checks: Check[]; ranges?: Uint8Array[] } {
+  const checks: Check[] = [];
   const rangeProblem = byteRangeProblem(sig, doc, bytes.length);
   checks.push(rangeProblem ? check('pdf.byte-range', 'failed', rangeProblem) : check('pdf.byte-range', 'passed', `[${sig.byteRange!.join(' ')}]`));
-
   const contents = sig.contents;
   if (!sig.contentsIsHex || contents.length === 0 || contents.every((x) => x === 0)) {
     checks.push(check('pdf.contents', 'failed', contents.length === 0 ? '/Contents is empty' : !sig.contentsIsHex ? '/Contents is not a hex string' : '/Contents is all zeros'));
-    return buildSignatureReport({ ...base, checks });
+    return { checks };
   }
   checks.push(check('pdf.contents', 'passed'));
-  if (rangeProblem) return buildSignatureReport({ ...base, checks });
-
+  if (rangeProblem) return { checks };
   const [, b, c, d] = sig.byteRange as [number, number, number, number];
-  const cms = await verifyCmsSignature({
-    cms: contents,
-    signedContent: [bytes.subarray(0, b), bytes.subarray(c, c + d)],
-    trustRoots: opts.trustRoots,
-    ...(opts.validationTime ? { validationTime: opts.validationTime } : {}),
-  });
-  return buildSignatureReport({
-    ...base,
-    checks: [...checks, ...cms.checks],
-    ...(cms.signer ? { signer: cms.signer } : {}),
-    ...(cms.chain ? { chain: cms.chain } : {}),
-  });
+  return { checks, ranges: [bytes.subarray(0, b), bytes.subarray(c, c + d)] };
 }
+
+/** The DER token inside /Contents without the placeholder's zero padding (a BER token is measured by asn1js). */
+function withoutPadding(contents: Uint8Array): Uint8Array {
+  const tlv = readTlv(contents, 0);
+  if (tlv) return contents.subarray(0, tlv.end);
+  const ber = asn1js.fromBER(contents);
+  return ber.offset > 0 ? contents.subarray(0, ber.offset) : contents;
+}
+
+/** A DocTimeStamp field as input for the timestamp chain: field checks here, token checks in ../ltv. */
+function documentTimestampField(sig: SignatureInfo, doc: PdfDocument, bytes: Uint8Array): DocumentTimestampField {
+  const checks: Check[] = [];
+  const sf = sig.subFilter ?? '';
+  const coversDss = () => {
+    const end = doc.revisions[sig.revision]?.end;
+    try {
+      return end !== undefined && readDss(openPdf(bytes.subarray(0, end))).present;
+    } catch {
+      return false;
+    }
+  };
+  const base = { revision: sig.revision, coversDss, ...(sig.fieldName ? { fieldName: sig.fieldName } : {}) };
+  if (sf !== DOC_TIMESTAMP_SUB_FILTER) {
+    checks.push(check('pdf.sub-filter', 'failed', `document timestamp /SubFilter ${sf || '(missing)'}; expected ${DOC_TIMESTAMP_SUB_FILTER}`));
+    return { ...base, fieldChecks: checks };
+  }
+  checks.push(check('pdf.sub-filter', 'passed', sf));
+  const field = fieldChecks(sig, doc, bytes);
+  checks.push(...field.checks);
+  if (!field.ranges) return { ...base, fieldChecks: checks };
+  return { ...base, fieldChecks: checks, token: withoutPadding(sig.contents), data: concatBytes(field.ranges) };
+}
+
+const LEVEL_ORDER: readonly PadesLevel[] = ['B-B', 'B-T', 'B-LT', 'B-LTA'];
+
+function lowestLevel(signatures: readonly SignatureReport[]): PadesLevel | undefined {
+  const levels = signatures.map((s) => s.level);
+  if (levels.length === 0 || levels.some((l) => l === undefined)) return undefined;
+  return levels.reduce((lo, l) => (LEVEL_ORDER.indexOf(l!) < LEVEL_ORDER.indexOf(lo!) ? l : lo));
+}
+
+function fetchOf(opt: VerifyPdfOptions['fetchRevocation']): typeof globalThis.fetch | undefined {
+  if (typeof opt === 'function') return opt;
+  if (opt === true && typeof globalThis.fetch === 'function') return globalThis.fetch.bind(globalThis);
+  return undefined;
+}
+
+/** A DocTimeStamp dictionary, or a signature dictionary with the RFC 3161 sub-filter (written without /Type). */
+const isDocumentTimestamp = (s: SignatureInfo): boolean => s.type === 'DocTimeStamp' || s.subFilter === DOC_TIMESTAMP_SUB_FILTER;
 
 /**
  * Whatever follows the newest signed revision: whitespace is tolerated; later revisions only if every change they
@@ -204,8 +303,10 @@ async function statusChecks(data: EmbeddedData, pdfSha256: string, opts: VerifyP
 }
 
 /**
- * Verifies a PDF end to end: structure, every signature (ByteRange, CMS, chain), changes after signing, the embedded
- * data, expiry, and — when a registry lookup is given — the registry status. Never throws: every problem is a check
+ * Verifies a PDF end to end: structure, every signature (ByteRange, CMS, chain), its timestamps and the document
+ * timestamps, the signer's chain and revocation status at the best-known signing time (the earliest verified
+ * timestamp covering it, else now), changes after signing, the embedded data, expiry, and — when a registry lookup
+ * is given — the registry status. Never throws: every problem is a check
  * in the report. Runs in browsers (WebCrypto only).
  */
 export async function verifyPdf(input: Uint8Array, opts: VerifyPdfOptions): Promise<VerificationReport> {
@@ -224,24 +325,42 @@ async function verifyPdfUnsafe(input: Uint8Array, opts: VerifyPdfOptions): Promi
   }
   const checks: Check[] = [];
   let doc: PdfDocument;
-  let sigs: SignatureInfo[];
+  let fields: SignatureInfo[];
   try {
     doc = openPdf(input);
     // Signatures are the ones a viewer shows: fields reachable from the AcroForm. Scanning every object for stray
     // signature dictionaries cost most of the parse time and adds nothing: an unreferenced one signs nothing shown.
-    sigs = findSignatureFields(doc, { scanAllObjects: false }).filter((s) => s.type === 'Sig');
+    fields = findSignatureFields(doc, { scanAllObjects: false });
   } catch (e) {
     return buildVerificationReport({ checks: [check('pdf.structure', 'failed', (e as Error).message)], signatures: [] });
   }
   checks.push(check('pdf.structure', 'passed', `${doc.revisions.length} revision(s)`));
+  const docTimestampFields = fields.filter(isDocumentTimestamp);
+  const sigs = fields.filter((s) => !isDocumentTimestamp(s));
   if (sigs.length === 0) {
-    checks.push(check('pdf.signatures', 'failed'));
+    checks.push(check('pdf.signatures', 'failed', docTimestampFields.length ? 'only document timestamps, which prove time but not who signed' : undefined));
     return buildVerificationReport({ checks, signatures: [] });
   }
   checks.push(check('pdf.signatures', 'passed', `${sigs.length} signature(s)`));
 
+  let dss: LtvContext['dss'];
+  try {
+    const read = readDss(doc);
+    dss = { present: read.present, certificates: read.certificates, crls: read.crls, ocspResponses: read.ocspResponses };
+  } catch {
+    // An unreadable DSS proves nothing; signatures that need it become INDETERMINATE on their own.
+    dss = { present: false, certificates: [], crls: [], ocspResponses: [] };
+  }
+  const fetch = fetchOf(opts.fetchRevocation);
+  const ctx: LtvContext = { store: await resolveTrustStore(opts.trustRoots), now: opts.validationTime ?? new Date(), dss, ...(fetch ? { fetch } : {}) };
+  const documentTimestamps = await checkDocumentTimestamps(
+    docTimestampFields.slice(0, 16).map((s) => documentTimestampField(s, doc, input)),
+    ctx,
+  );
+  checks.push(...documentTimestamps.map((d) => d.summary));
+
   const signatures: SignatureReport[] = [];
-  for (const s of sigs.slice(0, 16)) signatures.push(await verifySignature(s, doc, input, opts));
+  for (const s of sigs.slice(0, 16)) signatures.push(await verifySignature(s, doc, input, opts, ctx, documentTimestamps));
   checks.push(coverageCheck(sigs, doc, input));
 
   const embedded = embeddedDataCheck(doc);
@@ -263,9 +382,17 @@ async function verifyPdfUnsafe(input: Uint8Array, opts: VerifyPdfOptions): Promi
     status = st.status;
     successor = st.successor;
   }
+  const level = lowestLevel(signatures);
+  const timestamps: TimestampReport[] = [...signatures.flatMap((s) => s.timestamps ?? []), ...documentTimestamps.map((d) => d.report)].sort(
+    (a, b) => (a.time ?? '\uffff').localeCompare(b.time ?? '\uffff'),
+  );
+  const signingTime = signatures[0]?.signingTime;
   return buildVerificationReport({
     checks,
     signatures,
+    ...(level ? { level } : {}),
+    ...(signingTime ? { signingTime } : {}),
+    ...(timestamps.length ? { timestamps } : {}),
     ...(document ? { document } : {}),
     ...(status ? { status } : {}),
     ...(successor ? { successor } : {}),

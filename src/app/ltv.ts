@@ -1,0 +1,95 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { Config } from '../config.js';
+import { isPadesLevel, type PadesLevel } from '../issuance/sign-pdf.js';
+import { inProcessTimestamper, remoteTimestamper, withFailurePolicy, type Timestamper } from '../issuance/timestamper.js';
+import type { CertificatePair, RevocationDataSource } from '../issuance/validation-data.js';
+import { createOcspResponder, loadCaState, recordIssuedCertificate } from '../revocation/ca/index.js';
+import { buildOcspRequest, fetchRevocationData } from '../revocation/check/index.js';
+import { loadDevCa, identityFilePaths, loadIdentityFiles, saveIdentityFiles } from '../signing/node/index.js';
+import type { DevCa } from '../signing/index.js';
+import { createTimeStampAuthority, issueTsaCertificate, type TimeStampAuthority } from '../timestamp/authority/index.js';
+import { createTsaClient } from '../timestamp/node.js';
+import { hasDevRoot, keysDir } from './keys.js';
+
+/** The development TSA's key and certificate, next to the development root. */
+const DEV_TSA_BASENAME = 'dev-tsa';
+
+export function hasDevTsa(config: Config): boolean {
+  return existsSync(identityFilePaths(keysDir(config), DEV_TSA_BASENAME).keyFile);
+}
+
+/** Creates the development TSA identity (critical EKU timeStamping) under the development root, once. */
+export async function ensureDevTsa(config: Config): Promise<boolean> {
+  if (hasDevTsa(config) || !hasDevRoot(config)) return false;
+  const ca = await loadDevCa(keysDir(config));
+  const identity = await issueTsaCertificate(ca, { keyAlgorithm: 'P-256' });
+  await saveIdentityFiles(keysDir(config), DEV_TSA_BASENAME, identity);
+  await recordIssuedCertificate(keysDir(config), identity.certificate);
+  return true;
+}
+
+export async function builtInAuthority(config: Config): Promise<TimeStampAuthority | undefined> {
+  if (!hasDevTsa(config)) return undefined;
+  return createTimeStampAuthority({ identity: await loadIdentityFiles(keysDir(config), DEV_TSA_BASENAME) });
+}
+
+/** The configured TSA: a remote one when EKASARN_TSA_URL is set, else the built-in development TSA, else none. */
+export async function configuredTimestamper(config: Config, builtIn: () => Promise<TimeStampAuthority | undefined>): Promise<Timestamper | undefined> {
+  const t = config.tsa;
+  let inner: Timestamper | undefined;
+  if (t.url) {
+    const client = createTsaClient({
+      url: t.url,
+      ...(t.username !== undefined ? { username: t.username, password: t.password ?? '' } : {}),
+      ...(t.clientCertPath ? { clientCertificatePem: await readFile(t.clientCertPath, 'utf8') } : {}),
+      ...(t.clientKeyPath ? { clientKeyPem: await readFile(t.clientKeyPath, 'utf8') } : {}),
+      ...(t.caPath ? { caPem: await readFile(t.caPath, 'utf8') } : {}),
+    });
+    inner = remoteTimestamper(client);
+  } else {
+    const authority = await builtIn();
+    if (authority) inner = inProcessTimestamper(authority);
+  }
+  if (!inner) return undefined;
+  return withFailurePolicy(inner, t.onFailure === 'wait' ? { kind: 'wait', maxWaitMs: t.waitSeconds * 1000 } : { kind: 'fail' });
+}
+
+export function defaultLevel(config: Config, hasTimestamper: boolean): PadesLevel {
+  const v = config.signatureLevel;
+  if (v !== undefined) {
+    if (!isPadesLevel(v)) throw new Error(`EKASARN_SIGNATURE_LEVEL must be B-B, B-T, B-LT or B-LTA, got "${v}"`);
+    return v;
+  }
+  return hasTimestamper ? 'B-LT' : 'B-B';
+}
+
+const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i]);
+
+/**
+ * Revocation data for the DSS. Certificates issued by this instance's development CA are answered in-process by its
+ * OCSP responder (the server need not be running for `ekasarn issue`); any other certificate's status is fetched
+ * from the CRL and OCSP addresses it carries.
+ */
+export function revocationSource(config: Config): RevocationDataSource {
+  let devCa: Promise<DevCa | null> | null = null;
+  const getDevCa = () => (devCa ??= hasDevRoot(config) ? loadDevCa(keysDir(config)) : Promise.resolve(null));
+  return {
+    async collect(pairs: CertificatePair[]) {
+      const crls: Uint8Array[] = [];
+      const ocspResponses: Uint8Array[] = [];
+      const ca = await getDevCa();
+      for (const p of pairs) {
+        if (ca && same(p.issuer, ca.certificate)) {
+          const responder = createOcspResponder(ca, () => loadCaState(keysDir(config)));
+          ocspResponses.push(await responder.respond(await buildOcspRequest(p.certificate, p.issuer)));
+          continue;
+        }
+        const data = await fetchRevocationData(p.certificate, p.issuer);
+        crls.push(...data.crls);
+        ocspResponses.push(...data.ocspResponses);
+      }
+      return { crls, ocspResponses };
+    },
+  };
+}
