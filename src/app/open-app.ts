@@ -25,6 +25,8 @@ import { buildServices } from './services.js';
 import { devCaEndpoints, tsaEndpoint } from './pki.js';
 import { builtInAuthority, configuredTimestamper, defaultLevel, ensureDevTsa, revocationSource } from './ltv.js';
 import type { PadesLevel } from '../issuance/sign-pdf.js';
+import { retimestampArchive, type RetimestampProgress } from '../issuance/archive-retimestamp.js';
+import type { TimeStampAuthority } from '../timestamp/authority/index.js';
 import { verifyWithRegistry } from './verification.js';
 
 export { DEMO_AGENCY_ID } from './demo.js';
@@ -40,6 +42,9 @@ export interface App {
   trustRootsPem(): string;
   createDevSigningKey(agencyId: string, algorithm: string): Promise<{ lines: string[] }>;
   createApiKey(agencyId: string, label: string, scopes: string[]): Promise<string>;
+  retimestamp(before: Date, onProgress?: (p: RetimestampProgress) => void): Promise<RetimestampProgress>;
+  /** The built-in time-stamping authority, when this instance has one (development CA). */
+  timeStampAuthority: TimeStampAuthority | undefined;
   close(): Promise<void>;
 }
 
@@ -138,6 +143,16 @@ export async function openApp(config: Config, opts: { readOnly?: boolean } = {})
       signers.delete(agencyId);
       trustRoots = await loadTrustRoots(config);
       return { lines: [`created ${identity.keyAlgorithm} development signing key for ${agencyId} (NOT FOR PRODUCTION)`] };
+    },
+    timeStampAuthority: authority,
+    async retimestamp(before, onProgress) {
+      if (!timestamper) {
+        throw new AppError('no_tsa', 503, { th: 'ยังไม่ได้ตั้งค่าผู้ให้บริการตราประทับเวลา', en: 'No time-stamping authority is configured (EKASARN_TSA_URL)' });
+      }
+      return retimestampArchive(
+        { db: database.db, blobs, timestamper, revocation: issuanceDeps.signing.revocation, trustRoots },
+        { before, ...(onProgress ? { onProgress } : {}) },
+      );
     },
     async createApiKey(agencyId, label, scopes) {
       if (!(await getAgency(database.db, agencyId))) {

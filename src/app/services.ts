@@ -81,7 +81,7 @@ export function buildServices(deps: ServiceDeps): Services {
     },
     async getPdf(caller, id) {
       const d = await ownDocument(caller.agencyId, id);
-      return d ? deps.blobs.get(d.id) : null;
+      return d ? deps.blobs.get(d.blobKey) : null;
     },
     async publicStatus(id): Promise<PublicStatus | null> {
       if (!isDocumentId(id)) return null;

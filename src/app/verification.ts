@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { getDocumentById, type Database } from '../store/index.js';
+import { getDocumentById, listDocumentVersions, type Database } from '../store/index.js';
 import { isDocumentId } from '../domain/identifiers.js';
 import { verifyPdf, type RegistryStatus } from '../verify/index.js';
 import type { VerificationReport } from '../verify/report.js';
@@ -9,11 +9,14 @@ export async function verifyWithRegistry(
   pdf: Uint8Array,
   opts: { db: Kysely<Database>; trustRoots: Uint8Array[]; offline: boolean; publicUrl: string },
 ): Promise<VerificationReport> {
-  const statusLookup = async (documentId: string): Promise<RegistryStatus> => {
+  const statusLookup = async (documentId: string, pdfSha256: string): Promise<RegistryStatus> => {
     if (!isDocumentId(documentId)) return { found: false };
     const d = await getDocumentById(opts.db, documentId);
     if (!d) return { found: false };
-    return { found: true, status: d.status, pdfSha256: d.pdfSha256, validUntil: d.validUntil };
+    // Any version the registry issued counts (a holder may keep the PDF from before an archive renewal).
+    const versions = await listDocumentVersions(opts.db, documentId);
+    const match = versions.find((v) => v.pdfSha256 === pdfSha256);
+    return { found: true, status: d.status, pdfSha256: match ? match.pdfSha256 : d.pdfSha256, validUntil: d.validUntil };
   };
   return verifyPdf(pdf, { trustRoots: opts.trustRoots, ...(opts.offline ? {} : { statusLookup, registryBaseUrl: opts.publicUrl }) });
 }

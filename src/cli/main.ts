@@ -3,7 +3,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { loadConfig } from '../config.js';
 import { AppError } from '../domain/errors.js';
 import { openApp, initProject, DEMO_AGENCY_ID } from '../app/open-app.js';
-import { serve } from './serve.js';
+import { serve, serveTsa } from './serve.js';
+import { progressBar } from './progress.js';
 import { printReport } from './print-report.js';
 import { verifyFromCli } from './verify-command.js';
 import { isPadesLevel } from '../issuance/sign-pdf.js';
@@ -22,6 +23,9 @@ const USAGE = `ekasarn — ออกและตรวจสอบเอกส�
   ekasarn trust export                  print the trust-root certificates (PEM)
   ekasarn keys create [--agency ID] [--alg RSA-2048|RSA-3072|P-256]   new development signing key for an agency
   ekasarn ca revoke SERIAL [--reason keyCompromise|…] [--at ISO-TIME]   revoke a development-CA certificate
+  ekasarn archive retimestamp [--before DATE]   add a document timestamp to documents whose newest timestamp's
+                                        certificate expires before DATE (default: one year from now); resumable
+  ekasarn tsa serve [--port N]          run the built-in RFC 3161 time-stamping authority alone
   ekasarn apikey create [--agency ID] [--label TEXT] [--scopes "documents:issue documents:read"]
 
 Environment: EKASARN_DATA (default ./data), DATABASE_URL, EKASARN_PUBLIC_URL, PORT, HOST — see README.md.`;
@@ -71,6 +75,7 @@ export async function main(argv: string[]): Promise<number> {
         agency: { type: 'string' },
         'idempotency-key': { type: 'string' },
         level: { type: 'string' },
+        before: { type: 'string' },
         offline: { type: 'boolean' },
         trust: { type: 'string' },
         alg: { type: 'string' },
@@ -175,6 +180,25 @@ export async function main(argv: string[]): Promise<number> {
           await app.close();
         }
         return 0;
+      }
+      case 'archive': {
+        if (sub !== 'retimestamp') throw new AppError('usage', 2, { th: 'ใช้: ekasarn archive retimestamp [--before DATE]', en: 'usage: ekasarn archive retimestamp [--before DATE]' });
+        const before = typeof flags.before === 'string' ? new Date(flags.before) : new Date(Date.now() + 365 * 86_400_000);
+        if (Number.isNaN(before.getTime())) throw new AppError('usage', 2, { th: '--before ต้องเป็นวันที่ ISO 8601', en: '--before must be an ISO 8601 date' });
+        const app = await openApp(config);
+        try {
+          const bar = progressBar('archive');
+          const p = await app.retimestamp(before, bar.update);
+          bar.finish();
+          console.log(`renewed ${p.renewed}, skipped ${p.skipped}, failed ${p.failed} (of ${p.total})`);
+          return p.failed === 0 ? 0 : 1;
+        } finally {
+          await app.close();
+        }
+      }
+      case 'tsa': {
+        if (sub !== 'serve') throw new AppError('usage', 2, { th: 'ใช้: ekasarn tsa serve [--port N]', en: 'usage: ekasarn tsa serve [--port N]' });
+        return serveTsa(config);
       }
       case 'apikey': {
         if (sub !== 'create') throw new AppError('usage', 2, { th: 'ใช้: ekasarn apikey create', en: 'usage: ekasarn apikey create' });

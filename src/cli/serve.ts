@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import { openApp } from '../app/open-app.js';
 import { buildHttpApp } from '../http/app.js';
+import { createTsaHttpServer } from '../timestamp/node.js';
 
 /** Runs the HTTP server until SIGINT/SIGTERM, then closes the server and the database cleanly. */
 export async function serve(config: Config, opts: { banner: string[] }): Promise<number> {
@@ -23,6 +24,30 @@ export async function serve(config: Config, opts: { banner: string[] }): Promise
       await app.close();
       resolve(0);
     };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+/** `ekasarn tsa serve`: the built-in time-stamping authority on its own (POST / or /tsa, RFC 3161 over HTTP). */
+export async function serveTsa(config: Config): Promise<number> {
+  const app = await openApp(config);
+  const authority = app.timeStampAuthority;
+  if (!authority) {
+    await app.close();
+    console.error('ekasarn: ไม่มีผู้ให้บริการตราประทับเวลาในตัว (ใช้ ekasarn init --demo) / no built-in TSA here (run ekasarn init --demo)');
+    return 1;
+  }
+  const server = createTsaHttpServer(authority, {
+    ...(process.env.EKASARN_TSA_SERVE_USERNAME ? { username: process.env.EKASARN_TSA_SERVE_USERNAME, password: process.env.EKASARN_TSA_SERVE_PASSWORD ?? '' } : {}),
+  });
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  console.log(`ekasarn TSA ready at http://${config.host}:${config.port}/tsa (RFC 3161)`);
+  return new Promise<number>((resolve) => {
+    const stop = () => server.close(async () => {
+      await app.close();
+      resolve(0);
+    });
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });

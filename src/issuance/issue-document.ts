@@ -14,6 +14,7 @@ import {
   getAgency,
   getDocumentByIdempotencyKey,
   insertDocument,
+  insertDocumentVersion,
   isUniqueViolation,
   nextSerialNumber,
   withTransaction,
@@ -78,7 +79,7 @@ async function replayOrConflict(deps: IssuanceDeps, existing: StoredDocument, re
       en: 'This Idempotency-Key was already used with a different request',
     }, { documentId: existing.id });
   }
-  const pdf = await deps.blobs.get(existing.id);
+  const pdf = await deps.blobs.get(existing.blobKey);
   if (!pdf) throw new Error(`registry row ${existing.id} has no PDF blob`);
   return { document: existing, pdf, created: false };
 }
@@ -199,6 +200,7 @@ export async function issueDocument(deps: IssuanceDeps, req: IssueRequest): Prom
         idempotencyKey: req.idempotencyKey ?? null,
         requestHash,
       });
+      await insertDocumentVersion(trx, { documentId: id, version: 1, blobKey: id, pdfSha256, pdfSize: signed.length, level, reason: 'issued' });
       // No personal data in the audit trail: ids, type, serial and digest only.
       await appendAuditEvent(trx, {
         actor: req.actor,

@@ -3,7 +3,7 @@
  * Node-only file helpers live in ./node/index.js.
  */
 export { PadesSigner, type PadesSignerOptions } from './cms/pades-signer.js';
-export { addSignatureTimeStampToken, addUnsignedAttributes, signatureValueOf } from './cms/unsigned-attributes.js';
+export { addSignatureTimeStampToken, addUnsignedAttributes, signatureTimeStampTokensOf, signatureValueOf } from './cms/unsigned-attributes.js';
 export { signingCertificateV2Attribute } from './cms/signing-certificate-v2.js';
 export { ecdsaRawToDer } from './cms/ecdsa-signature.js';
 export { KEY_ALGORITHMS, assertKeyAlgorithm, isKeyAlgorithm, type KeyAlgorithm } from './identity/key-algorithms.js';

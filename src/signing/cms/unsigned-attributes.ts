@@ -77,3 +77,18 @@ export function addSignatureTimeStampToken(cms: Uint8Array, timeStampToken: Uint
   const attribute = sequence(oid(OID.signatureTimeStampToken), setOf([timeStampToken]));
   return addUnsignedAttributes(cms, [attribute]);
 }
+
+/** The RFC 3161 tokens in the SignerInfo's signature-time-stamp unsigned attributes (none for PAdES B-B). */
+export function signatureTimeStampTokensOf(cms: Uint8Array): Uint8Array[] {
+  const der = cms.subarray(0, readElement(cms, 0).end); // a PDF /Contents is zero-padded after the DER
+  const { signerInfoChildren } = locateSignerInfo(der);
+  const last = signerInfoChildren[signerInfoChildren.length - 1]!;
+  if (last.tag !== TAG.CONTEXT_1_CONSTRUCTED) return [];
+  const tokens: Uint8Array[] = [];
+  for (const attr of readChildren(der, last)) {
+    const [type, values] = readChildren(der, attr);
+    if (!type || !values || !sameBytes(elementBytes(der, type), oid(OID.signatureTimeStampToken))) continue;
+    for (const v of readChildren(der, values)) tokens.push(elementBytes(der, v).slice());
+  }
+  return tokens;
+}

@@ -102,6 +102,26 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.createIndex('api_keys_agency_idx').on('api_keys').column('agency_id').execute();
       },
     },
+    // Every PDF a document has had: the issued one, then each archive renewal (a new document timestamp). Holders may
+    // keep any of them, so verification recognises them all; the documents row points at the latest.
+    '0002_document_versions': {
+      async up(db: Kysely<any>): Promise<void> {
+        await db.schema
+          .createTable('document_versions')
+          .addColumn('document_id', 'text', (c) => c.notNull().references('documents.id'))
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('blob_key', 'text', (c) => c.notNull())
+          .addColumn('pdf_sha256', 'text', (c) => c.notNull())
+          .addColumn('pdf_size', 'integer', (c) => c.notNull())
+          .addColumn('level', 'text', (c) => c.notNull())
+          .addColumn('reason', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('document_versions_pk', ['document_id', 'version'])
+          .execute();
+        await db.schema.createIndex('document_versions_sha_idx').on('document_versions').column('pdf_sha256').execute();
+        await db.schema.alterTable('documents').addColumn('blob_key', 'text').execute();
+      },
+    },
   };
 }
 

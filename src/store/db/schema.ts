@@ -46,6 +46,19 @@ export interface DocumentsTable {
   request_hash: string | null;
   created_at: string;
   updated_at: string;
+  /** Blob of the latest version; null = the document id (version 1). */
+  blob_key: string | null;
+}
+
+export interface DocumentVersionsTable {
+  document_id: string;
+  version: number;
+  blob_key: string;
+  pdf_sha256: string;
+  pdf_size: number;
+  level: string;
+  reason: string;
+  created_at: string;
 }
 
 export interface SerialCountersTable {
@@ -79,6 +92,7 @@ export interface Database {
   agencies: AgenciesTable;
   document_types: DocumentTypesTable;
   documents: DocumentsTable;
+  document_versions: DocumentVersionsTable;
   serial_counters: SerialCountersTable;
   audit_events: AuditEventsTable;
   api_keys: ApiKeysTable;

@@ -41,6 +41,8 @@ export interface StoredDocument {
   idempotencyKey: string | null;
   /** Digest of the request that created the document, to tell a retry from a different request reusing a key. */
   requestHash: string | null;
+  /** Blob holding the latest PDF version (the id itself for version 1). */
+  blobKey: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -81,6 +83,7 @@ function toDocument(row: DocumentRow): StoredDocument {
     validUntil: row.valid_until,
     idempotencyKey: row.idempotency_key,
     requestHash: row.request_hash,
+    blobKey: row.blob_key ?? row.id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -110,6 +113,7 @@ export async function insertDocument(db: Executor, input: NewDocumentInput): Pro
     request_hash: optionalText('document.requestHash', input.requestHash, { max: 200 }),
     created_at: now,
     updated_at: now,
+    blob_key: null,
   };
   await db.insertInto('documents').values(row).execute();
   return toDocument(row);
