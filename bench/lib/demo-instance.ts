@@ -10,10 +10,10 @@ export interface DemoInstance {
   destroy(): Promise<void>;
 }
 
-/** The demo set-up `npm start` makes (SQLite, demo agency, dev CA and RSA-2048 key), in a fresh temporary folder. */
-export async function openDemoInstance(): Promise<DemoInstance> {
+/** The demo set-up `npm start` makes (SQLite, demo agency, dev CA, TSA and RSA-2048 key) in a fresh temporary folder, issuing at `level`. */
+export async function openDemoInstance(level: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA' = 'B-B'): Promise<DemoInstance> {
   const dataDir = await mkdtemp(join(tmpdir(), 'ekasarn-bench-'));
-  const config = loadConfig({ EKASARN_DATA: dataDir, EKASARN_PUBLIC_URL: 'https://verify.example.go.th' });
+  const config = loadConfig({ EKASARN_DATA: dataDir, EKASARN_PUBLIC_URL: 'https://verify.example.go.th', EKASARN_SIGNATURE_LEVEL: level });
   await initProject(config, { demo: true });
   const app = await openApp(config);
   return {

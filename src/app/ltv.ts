@@ -66,28 +66,45 @@ export function defaultLevel(config: Config, hasTimestamper: boolean): PadesLeve
 
 const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i]);
 
+/** How long one OCSP answer is reused for the DSS of further documents (the responder's answers live an hour). */
+const OCSP_REUSE_MS = 10 * 60_000;
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
 /**
  * Revocation data for the DSS. Certificates issued by this instance's development CA are answered in-process by its
  * OCSP responder (the server need not be running for `ekasarn issue`); any other certificate's status is fetched
- * from the CRL and OCSP addresses it carries.
+ * from the CRL and OCSP addresses it carries. Answers are reused for a few minutes: every document of an agency
+ * carries the same signer and TSA certificates, and asking again per document would only slow issuance down.
  */
 export function revocationSource(config: Config): RevocationDataSource {
   let devCa: Promise<DevCa | null> | null = null;
   const getDevCa = () => (devCa ??= hasDevRoot(config) ? loadDevCa(keysDir(config)) : Promise.resolve(null));
+  const cache = new Map<string, { at: number; crls: Uint8Array[]; ocspResponses: Uint8Array[] }>();
   return {
     async collect(pairs: CertificatePair[]) {
       const crls: Uint8Array[] = [];
       const ocspResponses: Uint8Array[] = [];
       const ca = await getDevCa();
+      const responder = ca ? createOcspResponder(ca, () => loadCaState(keysDir(config))) : null;
       for (const p of pairs) {
-        if (ca && same(p.issuer, ca.certificate)) {
-          const responder = createOcspResponder(ca, () => loadCaState(keysDir(config)));
-          ocspResponses.push(await responder.respond(await buildOcspRequest(p.certificate, p.issuer)));
+        const key = hex(p.certificate);
+        const hit = cache.get(key);
+        if (hit && Date.now() - hit.at < OCSP_REUSE_MS) {
+          crls.push(...hit.crls);
+          ocspResponses.push(...hit.ocspResponses);
           continue;
         }
-        const data = await fetchRevocationData(p.certificate, p.issuer);
-        crls.push(...data.crls);
-        ocspResponses.push(...data.ocspResponses);
+        let got: { crls: Uint8Array[]; ocspResponses: Uint8Array[] };
+        if (ca && responder && same(p.issuer, ca.certificate)) {
+          got = { crls: [], ocspResponses: [await responder.respond(await buildOcspRequest(p.certificate, p.issuer))] };
+        } else {
+          const data = await fetchRevocationData(p.certificate, p.issuer);
+          got = { crls: data.crls, ocspResponses: data.ocspResponses };
+        }
+        cache.set(key, { at: Date.now(), ...got });
+        crls.push(...got.crls);
+        ocspResponses.push(...got.ocspResponses);
       }
       return { crls, ocspResponses };
     },
