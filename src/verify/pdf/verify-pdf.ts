@@ -306,8 +306,8 @@ async function statusChecks(data: EmbeddedData, pdfSha256: string, opts: VerifyP
  * Verifies a PDF end to end: structure, every signature (ByteRange, CMS, chain), its timestamps and the document
  * timestamps, the signer's chain and revocation status at the best-known signing time (the earliest verified
  * timestamp covering it, else now), changes after signing, the embedded data, expiry, and — when a registry lookup
- * is given — the registry status. Never throws: every problem is a check
- * in the report. Runs in browsers (WebCrypto only).
+ * is given — the registry status. Never throws: every problem is a check in the report. Runs in browsers (WebCrypto
+ * and, only when `fetchRevocation` allows it, fetch).
  */
 export async function verifyPdf(input: Uint8Array, opts: VerifyPdfOptions): Promise<VerificationReport> {
   try {
