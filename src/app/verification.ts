@@ -18,5 +18,7 @@ export async function verifyWithRegistry(
     const match = versions.find((v) => v.pdfSha256 === pdfSha256);
     return { found: true, status: d.status, pdfSha256: match ? match.pdfSha256 : d.pdfSha256, validUntil: d.validUntil };
   };
-  return verifyPdf(pdf, { trustRoots: opts.trustRoots, ...(opts.offline ? {} : { statusLookup, registryBaseUrl: opts.publicUrl }) });
+  // Online: the registry is asked, and revocation data missing from the document may be fetched from the addresses
+  // in the certificates.
+  return verifyPdf(pdf, { trustRoots: opts.trustRoots, ...(opts.offline ? {} : { statusLookup, registryBaseUrl: opts.publicUrl, fetchRevocation: true }) });
 }
