@@ -5,6 +5,7 @@ import { appendDss, embedSignature, findSignatureFields, openPdf, prepareSignatu
 import { signatureTimeStampTokensOf } from '../signing/index.js';
 import { x509 } from '../signing/dev-ca/x509-setup.js';
 import { readElement } from '../signing/der/der-reader.js';
+import { readCmsValidationData } from '../verify/ltv/cms-validation-data.js';
 import { parseTimeStampToken } from '../timestamp/index.js';
 import {
   appendAuditEvent,
@@ -92,13 +93,20 @@ export async function checkCurrentTsa(timestamper: Timestamper, before: Date): P
 /** Renews one document's PDF; returns the new bytes. */
 export async function addArchiveTimestamp(pdf: Uint8Array, deps: Pick<RetimestampDeps, 'timestamper' | 'revocation' | 'trustRoots'>): Promise<Uint8Array> {
   const token = newestTimestampToken(pdf);
-  let out = pdf;
-  if (token) {
-    const { all } = tsaCertificate(token);
-    const certificates = uniqueCertificates([...all, ...deps.trustRoots]);
-    const revocation = await deps.revocation.collect(pairWithIssuers(certificates));
-    out = appendDss(out, { certificates: uniqueCertificates(all), crls: revocation.crls, ocspResponses: revocation.ocspResponses });
-  }
+  // The validation data the new timestamp will protect: the newest timestamp's authority, and — for a document that
+  // never had a DSS (B-B, B-T) — the signer's chain too, so the renewed version really is long-term verifiable.
+  const signerCerts = findSignatureFields(openPdf(pdf), { scanAllObjects: false })
+    .filter((s) => s.type === 'Sig')
+    .flatMap((s) => readCmsValidationData(s.contents.subarray(0, readElement(s.contents, 0).end)).certificates);
+  const tsaCerts = token ? tsaCertificate(token).all : [];
+  const embedded = uniqueCertificates([...signerCerts, ...tsaCerts]);
+  const revocation = await deps.revocation.collect(pairWithIssuers(uniqueCertificates([...embedded, ...deps.trustRoots])));
+  const issuersInRoots = deps.trustRoots.filter((r) => pairWithIssuers([...embedded, r]).some((p) => p.issuer === r));
+  const out = appendDss(pdf, {
+    certificates: uniqueCertificates([...embedded, ...issuersInRoots]),
+    crls: revocation.crls,
+    ocspResponses: revocation.ocspResponses,
+  });
   const ts = prepareSignature(out, { kind: 'timestamp', contentsBytes: DOC_TIMESTAMP_ROOM });
   const docToken = await deps.timestamper.timestamp(sha256(...signedRanges(ts.pdf, ts.byteRange)));
   return embedSignature(ts, docToken);

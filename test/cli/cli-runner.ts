@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -78,8 +79,10 @@ export function killChildren(): void {
  * do not stop tsc from emitting, so its exit status is reported, not enforced.
  */
 export async function buildDistOnce(): Promise<void> {
-  const lock = join(tmpdir(), 'ekasarn-cli-tests-build.lock');
-  const stamp = join(tmpdir(), 'ekasarn-cli-tests-build.stamp');
+  // One lock and stamp per checkout: two clones testing at once must not wait on (or skip) each other's build.
+  const tag = createHash('sha256').update(PROJECT_ROOT).digest('hex').slice(0, 12);
+  const lock = join(tmpdir(), `ekasarn-cli-tests-build-${tag}.lock`);
+  const stamp = join(tmpdir(), `ekasarn-cli-tests-build-${tag}.stamp`);
   const runId = String(process.ppid);
   const deadline = Date.now() + 180_000;
   for (;;) {
