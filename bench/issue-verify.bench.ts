@@ -13,7 +13,7 @@
 import 'reflect-metadata';
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { DEMO_AGENCY_ID } from '../src/app/open-app.js';

@@ -1,3 +1,5 @@
+import { renderInputFor } from '../../src/issuance/issue-document.js';
+import { documentXmpChange } from '../../src/issuance/sign-pdf.js';
 /**
  * The issuance pipeline of src/issuance/issue-document.ts replayed step by step with a stopwatch around each step,
  * calling the same functions (type.validate, renderer.render, openPdf/prepareSignature/signDigest/embedSignature as
@@ -9,11 +11,11 @@ import { performance } from 'node:perf_hooks';
 import type { LoadedType } from '../../src/doctypes/load-types.js';
 import { canonicalJson } from '../../src/domain/canonical-json.js';
 import { validUntilFor } from '../../src/domain/document-type.js';
-import { EMBEDDED_DATA_FILENAME, EMBEDDED_DATA_FORMAT, encodeEmbeddedData, type EmbeddedData } from '../../src/domain/embedded-data.js';
-import { documentAddress, newDocumentId } from '../../src/domain/identifiers.js';
+import { EMBEDDED_DATA_FILENAME } from '../../src/domain/embedded-data.js';
+import { newDocumentId } from '../../src/domain/identifiers.js';
 import { bangkokYear, formatSerial } from '../../src/domain/serial.js';
-import { embedSignature, isStream, openPdf, PdfStream, prepareSignature, signedRanges, type ObjectChange, type PdfDocument } from '../../src/pdf/index.js';
-import { addDocumentXmpExtension, type DocumentXmpValues, type Renderer } from '../../src/render/index.js';
+import { embedSignature, openPdf, prepareSignature, signedRanges } from '../../src/pdf/index.js';
+import type { Renderer } from '../../src/render/index.js';
 import type { PadesSigner } from '../../src/signing/index.js';
 import { appendAuditEvent, getAgency, insertDocument, nextSerialNumber, withTransaction, type BlobStore, type Database } from '../../src/store/index.js';
 import type { Kysely } from 'kysely';
@@ -41,19 +43,6 @@ export interface StagedDeps {
 }
 
 const sha256Hex = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
-
-/** Same as sign-pdf.ts: the catalog's XMP packet replaced by one carrying the document-type extension. */
-function xmpChange(doc: PdfDocument, values: DocumentXmpValues): ObjectChange | null {
-  const ref = doc.catalog.get('Metadata');
-  const stream = doc.resolve(ref);
-  if (!ref || !isStream(stream) || typeof (ref as { num?: unknown }).num !== 'number') return null;
-  const packet = new TextDecoder().decode(doc.decodeStream(stream));
-  const updated = new TextEncoder().encode(addDocumentXmpExtension(packet, values));
-  const dict = stream.dict.clone();
-  dict.delete('Filter');
-  dict.delete('DecodeParms');
-  return { ref: ref as { num: number; gen: number }, obj: new PdfStream(dict, updated) };
-}
 
 /** Issues one document like issueDocument and adds each step's milliseconds to `times`. Returns the signed PDF. */
 export async function issueStaged(
@@ -93,44 +82,13 @@ export async function issueStaged(
   const signed = await withTransaction(deps.db, async (trx) => {
     const year = bangkokYear(issuedAt);
     const serial = formatSerial(def.serial.pattern, { sequence: await nextSerialNumber(trx, agency.id, def.id, year), year });
-    const embedded: EmbeddedData = {
-      format: EMBEDDED_DATA_FORMAT,
-      id,
-      address: documentAddress(agency.id, def.id, id),
-      serial,
-      type: { id: def.id, version: def.version, name: def.name },
-      issuer: { id: agency.id, name: { th: agency.nameTh, en: agency.nameEn } },
-      subject: { kind: def.subject.kind },
-      issuedAt: issuedAt.toISOString(),
-      validUntil,
-      verifyUrl,
-      fields,
-    };
     const innerStart = performance.now();
     t = innerStart;
-    const rendered = deps.renderer.render({
-      templateSource: type.templateSource,
-      templateKey: `${def.id}@${def.version}`,
-      fields,
-      labels: def.fields,
-      meta: {
-        documentId: id,
-        serial,
-        typeNameTh: def.name.th,
-        typeNameEn: def.name.en,
-        issuer: { nameTh: agency.nameTh, nameEn: agency.nameEn, addressTh: agency.addressTh },
-        issuedAt: issuedAt.toISOString(),
-        validUntil,
-        verifyUrl,
-        legalBasis: def.legalBasis,
-      },
-      attachment: { name: EMBEDDED_DATA_FILENAME, bytes: encodeEmbeddedData(embedded), description: 'ข้อมูลเอกสาร (machine-readable document data)' },
-      pdfMetadata: { title: `${def.name.th} ${serial}`, author: agency.nameTh, keywords: [def.id, id], date: issuedAt },
-    });
+    const rendered = deps.renderer.render(renderInputFor(type, agency, { id, serial, issuedAt, validUntil, verifyUrl, fields }));
     lap('render');
 
     const doc = openPdf(rendered);
-    const extra = xmpChange(doc, { documentType: def.id, documentFileName: EMBEDDED_DATA_FILENAME, version: String(def.version) });
+    const extra = documentXmpChange(doc, { documentType: def.id, documentFileName: EMBEDDED_DATA_FILENAME, version: String(def.version) });
     const prepared = prepareSignature(doc, {
       kind: 'signature',
       subFilter: 'ETSI.CAdES.detached',

@@ -2,7 +2,11 @@ import type { Kysely } from 'kysely';
 import { getDocumentById, listDocumentVersions, type Database } from '../store/index.js';
 import { isDocumentId } from '../domain/identifiers.js';
 import { verifyPdf, type RegistryStatus } from '../verify/index.js';
+import { cachingRevocationFetch } from './revocation-fetch.js';
 import type { VerificationReport } from '../verify/report.js';
+
+/** One per process: remembered OCSP/CRL answers are shared by every verification. */
+const revocationFetch = cachingRevocationFetch();
 
 /** Verification on the server and in the CLI: the browser-safe engine plus this deployment's registry. */
 export async function verifyWithRegistry(
@@ -20,5 +24,5 @@ export async function verifyWithRegistry(
   };
   // Online: the registry is asked, and revocation data missing from the document may be fetched from the addresses
   // in the certificates.
-  return verifyPdf(pdf, { trustRoots: opts.trustRoots, ...(opts.offline ? {} : { statusLookup, registryBaseUrl: opts.publicUrl, fetchRevocation: true }) });
+  return verifyPdf(pdf, { trustRoots: opts.trustRoots, ...(opts.offline ? {} : { statusLookup, registryBaseUrl: opts.publicUrl, fetchRevocation: revocationFetch }) });
 }

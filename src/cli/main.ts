@@ -88,7 +88,6 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const flags = parsed.values as Flags;
-  const positionals = parsed.positionals;
   const env = { ...process.env };
   if (typeof flags.port === 'string') env.PORT = flags.port;
   if (typeof flags.host === 'string') env.HOST = flags.host;

@@ -7,7 +7,7 @@ import { AppError } from '../domain/errors.js';
 import { documentAddress, newDocumentId } from '../domain/identifiers.js';
 import { bangkokYear, formatSerial } from '../domain/serial.js';
 import type { LoadedType } from '../doctypes/load-types.js';
-import type { Renderer } from '../render/index.js';
+import type { Renderer, RenderInput } from '../render/index.js';
 import type { PadesSigner } from '../signing/index.js';
 import {
   appendAuditEvent,
@@ -101,6 +101,34 @@ function embeddedData(type: LoadedType, agency: Agency, d: { id: string; serial:
   };
 }
 
+/** What the renderer gets for one document: the type's template, the fields, the printed metadata and data.json. */
+export function renderInputFor(
+  type: LoadedType,
+  agency: Agency,
+  d: { id: string; serial: string; issuedAt: Date; validUntil: string | null; verifyUrl: string; fields: Record<string, unknown> },
+): RenderInput {
+  const def = type.definition;
+  return {
+    templateSource: type.templateSource,
+    templateKey: `${def.id}@${def.version}`,
+    fields: d.fields,
+    labels: def.fields,
+    meta: {
+      documentId: d.id,
+      serial: d.serial,
+      typeNameTh: def.name.th,
+      typeNameEn: def.name.en,
+      issuer: { nameTh: agency.nameTh, nameEn: agency.nameEn, addressTh: agency.addressTh },
+      issuedAt: d.issuedAt.toISOString(),
+      validUntil: d.validUntil,
+      verifyUrl: d.verifyUrl,
+      legalBasis: def.legalBasis,
+    },
+    attachment: { name: EMBEDDED_DATA_FILENAME, bytes: encodeEmbeddedData(embeddedData(type, agency, d)), description: 'ข้อมูลเอกสาร (machine-readable document data)' },
+    pdfMetadata: { title: `${def.name.th} ${d.serial}`, author: agency.nameTh, keywords: [def.id, d.id], date: d.issuedAt },
+  };
+}
+
 /**
  * Issues one document: validate → allocate serial → render PDF/A-3 → sign (PAdES B-B) → store blob → registry row +
  * audit event, all inside one database transaction. Any failure rolls the transaction back and removes the blob, so
@@ -150,26 +178,7 @@ export async function issueDocument(deps: IssuanceDeps, req: IssueRequest): Prom
     const { document, pdf } = await withTransaction(deps.db, async (trx) => {
       const year = bangkokYear(issuedAt);
       const serial = formatSerial(def.serial.pattern, { sequence: await nextSerialNumber(trx, agency.id, def.id, year), year });
-      const embedded = embeddedData(type, agency, { id, serial, issuedAt, validUntil, verifyUrl, fields });
-      const rendered = await deps.renderer.render({
-        templateSource: type.templateSource,
-        templateKey: `${def.id}@${def.version}`,
-        fields,
-        labels: def.fields,
-        meta: {
-          documentId: id,
-          serial,
-          typeNameTh: def.name.th,
-          typeNameEn: def.name.en,
-          issuer: { nameTh: agency.nameTh, nameEn: agency.nameEn, addressTh: agency.addressTh },
-          issuedAt: issuedAt.toISOString(),
-          validUntil,
-          verifyUrl,
-          legalBasis: def.legalBasis,
-        },
-        attachment: { name: EMBEDDED_DATA_FILENAME, bytes: encodeEmbeddedData(embedded), description: 'ข้อมูลเอกสาร (machine-readable document data)' },
-        pdfMetadata: { title: `${def.name.th} ${serial}`, author: agency.nameTh, keywords: [def.id, id], date: issuedAt },
-      });
+      const rendered = await deps.renderer.render(renderInputFor(type, agency, { id, serial, issuedAt, validUntil, verifyUrl, fields }));
       const signed = await signPdf(rendered, signer, {
         reason: `ออก${def.name.th} เลขที่ ${serial}`,
         location: agency.nameTh,

@@ -47,7 +47,7 @@ const sha256 = (...parts: Uint8Array[]): Uint8Array => {
 };
 
 /** Replaces the catalog's XMP packet with one that carries the document-type extension schema. */
-function xmpChange(doc: PdfDocument, values: DocumentXmpValues): ObjectChange | null {
+export function documentXmpChange(doc: PdfDocument, values: DocumentXmpValues): ObjectChange | null {
   const ref = doc.catalog.get('Metadata');
   const stream = doc.resolve(ref);
   if (!ref || !isStream(stream) || typeof (ref as { num?: unknown }).num !== 'number') return null;
@@ -78,7 +78,7 @@ export async function signPdf(pdf: Uint8Array, signer: PadesSigner, opts: SignPd
   const level = opts.level ?? 'B-B';
   const timestamped = level !== 'B-B';
   const doc = openPdf(pdf);
-  const extra = opts.xmp ? xmpChange(doc, opts.xmp) : null;
+  const extra = opts.xmp ? documentXmpChange(doc, opts.xmp) : null;
   const prepared = prepareSignature(doc, {
     kind: 'signature',
     subFilter: 'ETSI.CAdES.detached',
