@@ -14,6 +14,8 @@ export async function serve(config: Config, opts: { banner: string[] }): Promise
     `  หน้าแรก / home:          ${config.publicUrl}/`,
     `  เอกสาร API / API docs:   ${config.publicUrl}/api/docs`,
     `  ตรวจสอบ / verify (API):  POST ${config.publicUrl}/api/v1/verify`,
+    ...(app.services.tsa ? [`  ตราประทับเวลา / TSA:     POST ${config.publicUrl}/tsa (RFC 3161, development)`] : []),
+    ...(app.services.pki ? [`  CRL / OCSP (dev CA):     ${config.publicUrl}/pki/crl/dev-ca.crl · ${config.publicUrl}/pki/ocsp`] : []),
     ...opts.banner,
     '',
   ];
