@@ -1,4 +1,4 @@
-import { renderInputFor } from '../../src/issuance/issue-document.js';
+import { recordIssuedDocument, renderInputFor } from '../../src/issuance/issue-document.js';
 import { documentXmpChange } from '../../src/issuance/sign-pdf.js';
 /**
  * The issuance pipeline of src/issuance/issue-document.ts replayed step by step with a stopwatch around each step,
@@ -17,7 +17,7 @@ import { bangkokYear, formatSerial } from '../../src/domain/serial.js';
 import { embedSignature, openPdf, prepareSignature, signedRanges } from '../../src/pdf/index.js';
 import type { Renderer } from '../../src/render/index.js';
 import type { PadesSigner } from '../../src/signing/index.js';
-import { appendAuditEvent, getAgency, insertDocument, nextSerialNumber, withTransaction, type BlobStore, type Database } from '../../src/store/index.js';
+import { getAgency, nextSerialNumber, withTransaction, type BlobStore, type Database } from '../../src/store/index.js';
 import type { Kysely } from 'kysely';
 
 export const STAGES = [
@@ -115,29 +115,20 @@ export async function issueStaged(
     lap('blob write');
     inner = performance.now() - innerStart;
 
-    await insertDocument(trx, {
+    await recordIssuedDocument(trx, {
       id,
       serial,
-      typeId: def.id,
-      typeVersion: def.version,
+      type: def,
       agencyId: agency.id,
-      subjectKind: def.subject.kind,
-      subjectId: String(fields[def.subject.idField]),
-      data: fields,
+      fields,
+      pdf,
       pdfSha256,
-      pdfSize: pdf.length,
       issuedAt,
       validUntil,
+      level: 'B-B',
       idempotencyKey: null,
       requestHash,
-    });
-    await appendAuditEvent(trx, {
       actor: 'bench',
-      action: 'document.issue',
-      agencyId: agency.id,
-      documentId: id,
-      details: { typeId: def.id, typeVersion: def.version, serial, pdfSha256 },
-      at: issuedAt,
     });
     return pdf;
   });

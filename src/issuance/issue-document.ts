@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { canonicalJson } from '../domain/canonical-json.js';
-import { validUntilFor } from '../domain/document-type.js';
+import { validUntilFor, type TypeDefinition } from '../domain/document-type.js';
 import { EMBEDDED_DATA_FILENAME, EMBEDDED_DATA_FORMAT, encodeEmbeddedData, type EmbeddedData } from '../domain/embedded-data.js';
 import { AppError } from '../domain/errors.js';
 import { documentAddress, newDocumentId } from '../domain/identifiers.js';
@@ -21,6 +21,7 @@ import {
   type Agency,
   type BlobStore,
   type Database,
+  type Executor,
   type StoredDocument,
 } from '../store/index.js';
 import { signPdf, type PadesLevel } from './sign-pdf.js';
@@ -99,6 +100,57 @@ function embeddedData(type: LoadedType, agency: Agency, d: { id: string; serial:
     verifyUrl: d.verifyUrl,
     fields: d.fields,
   };
+}
+
+/**
+ * The registry rows of one issued document, written inside the caller's transaction: the document, its version 1
+ * and the audit event. The one place these rows are written, so every caller records the same things.
+ */
+export async function recordIssuedDocument(
+  trx: Executor,
+  d: {
+    id: string;
+    serial: string;
+    type: TypeDefinition;
+    agencyId: string;
+    fields: Record<string, unknown>;
+    pdf: Uint8Array;
+    pdfSha256: string;
+    issuedAt: Date;
+    validUntil: string | null;
+    level: PadesLevel;
+    idempotencyKey: string | null;
+    requestHash: string;
+    actor: string;
+  },
+): Promise<StoredDocument> {
+  const row = await insertDocument(trx, {
+    id: d.id,
+    serial: d.serial,
+    typeId: d.type.id,
+    typeVersion: d.type.version,
+    agencyId: d.agencyId,
+    subjectKind: d.type.subject.kind,
+    subjectId: String(d.fields[d.type.subject.idField]),
+    data: d.fields,
+    pdfSha256: d.pdfSha256,
+    pdfSize: d.pdf.length,
+    issuedAt: d.issuedAt,
+    validUntil: d.validUntil,
+    idempotencyKey: d.idempotencyKey,
+    requestHash: d.requestHash,
+  });
+  await insertDocumentVersion(trx, { documentId: d.id, version: 1, blobKey: d.id, pdfSha256: d.pdfSha256, pdfSize: d.pdf.length, level: d.level, reason: 'issued' });
+  // No personal data in the audit trail: ids, type, serial and digest only.
+  await appendAuditEvent(trx, {
+    actor: d.actor,
+    action: 'document.issue',
+    agencyId: d.agencyId,
+    documentId: d.id,
+    details: { typeId: d.type.id, typeVersion: d.type.version, serial: d.serial, pdfSha256: d.pdfSha256, level: d.level },
+    at: d.issuedAt,
+  });
+  return row;
 }
 
 /** What the renderer gets for one document: the type's template, the fields, the printed metadata and data.json. */
@@ -193,31 +245,20 @@ export async function issueDocument(deps: IssuanceDeps, req: IssueRequest): Prom
       const pdfSha256 = sha256Hex(signed);
       await deps.blobs.put(id, signed);
       blobWritten = true;
-      const row = await insertDocument(trx, {
+      const row = await recordIssuedDocument(trx, {
         id,
         serial,
-        typeId: def.id,
-        typeVersion: def.version,
+        type: def,
         agencyId: agency.id,
-        subjectKind: def.subject.kind,
-        subjectId: String(fields[def.subject.idField]),
-        data: fields,
+        fields,
+        pdf: signed,
         pdfSha256,
-        pdfSize: signed.length,
         issuedAt,
         validUntil,
+        level,
         idempotencyKey: req.idempotencyKey ?? null,
         requestHash,
-      });
-      await insertDocumentVersion(trx, { documentId: id, version: 1, blobKey: id, pdfSha256, pdfSize: signed.length, level, reason: 'issued' });
-      // No personal data in the audit trail: ids, type, serial and digest only.
-      await appendAuditEvent(trx, {
         actor: req.actor,
-        action: 'document.issue',
-        agencyId: agency.id,
-        documentId: id,
-        details: { typeId: def.id, typeVersion: def.version, serial, pdfSha256, level },
-        at: issuedAt,
       });
       return { document: row, pdf: signed };
     });
