@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { Config } from '../config.js';
 import { isPadesLevel, type PadesLevel } from '../issuance/sign-pdf.js';
 import { inProcessTimestamper, remoteTimestamper, withFailurePolicy, type Timestamper } from '../issuance/timestamper.js';
-import type { CertificatePair, RevocationDataSource } from '../issuance/validation-data.js';
+import { sameBytes, type CertificatePair, type RevocationDataSource } from '../issuance/validation-data.js';
 import { createOcspResponder, loadCaState, recordIssuedCertificate } from '../revocation/ca/index.js';
 import { buildOcspRequest, fetchRevocationData } from '../revocation/check/index.js';
 import { loadDevCa, identityFilePaths, loadIdentityFiles, saveIdentityFiles } from '../signing/node/index.js';
@@ -64,8 +64,6 @@ export function defaultLevel(config: Config, hasTimestamper: boolean): PadesLeve
   return hasTimestamper ? 'B-LT' : 'B-B';
 }
 
-const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i]);
-
 /** How long one OCSP answer is reused for the DSS of further documents (the responder's answers live an hour). */
 const OCSP_REUSE_MS = 10 * 60_000;
 
@@ -96,7 +94,7 @@ export function revocationSource(config: Config): RevocationDataSource {
           continue;
         }
         let got: { crls: Uint8Array[]; ocspResponses: Uint8Array[] };
-        if (ca && responder && same(p.issuer, ca.certificate)) {
+        if (ca && responder && sameBytes(p.issuer, ca.certificate)) {
           got = { crls: [], ocspResponses: [await responder.respond(await buildOcspRequest(p.certificate, p.issuer))] };
         } else {
           const data = await fetchRevocationData(p.certificate, p.issuer);

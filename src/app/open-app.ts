@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import { AppError } from '../domain/errors.js';
 import { loadTypes, type LoadedType } from '../doctypes/load-types.js';
 import type { Services } from '../http/services.js';
-import { issueDocument, type AgencySigner, type IssueResult } from '../issuance/issue-document.js';
+import { issueDocument, unknownAgency, type AgencySigner, type IssueResult } from '../issuance/issue-document.js';
 import { createRenderer, type Renderer } from '../render/index.js';
 import { PadesSigner } from '../signing/index.js';
 import {
@@ -138,7 +138,7 @@ export async function openApp(config: Config, opts: { readOnly?: boolean } = {})
     trustRootsPem: () => rootsToPem(trustRoots),
     async createDevSigningKey(agencyId, algorithm) {
       const agency = await getAgency(database.db, agencyId);
-      if (!agency) throw new AppError('unknown_agency', 404, { th: `ไม่พบหน่วยงาน "${agencyId}"`, en: `Unknown agency "${agencyId}"` });
+      if (!agency) throw unknownAgency(agencyId);
       const identity = await createDevAgencyIdentity(config, agency, algorithm);
       signers.delete(agencyId);
       trustRoots = await loadTrustRoots(config);
@@ -156,7 +156,7 @@ export async function openApp(config: Config, opts: { readOnly?: boolean } = {})
     },
     async createApiKey(agencyId, label, scopes) {
       if (!(await getAgency(database.db, agencyId))) {
-        throw new AppError('unknown_agency', 404, { th: `ไม่พบหน่วยงาน "${agencyId}"`, en: `Unknown agency "${agencyId}"` });
+        throw unknownAgency(agencyId);
       }
       return (await createApiKey(database.db, agencyId, label, scopes)).secret;
     },

@@ -68,6 +68,10 @@ export interface IssueResult {
 
 const sha256Hex = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
 
+export function unknownAgency(agencyId: string): AppError {
+  return new AppError('unknown_agency', 404, { th: `ไม่พบหน่วยงาน "${agencyId}"`, en: `Unknown agency "${agencyId}"` });
+}
+
 export function unknownType(typeId: string): AppError {
   return new AppError('unknown_type', 404, { th: `ไม่รู้จักประเภทเอกสาร "${typeId}"`, en: `Unknown document type "${typeId}"` });
 }
@@ -203,7 +207,7 @@ export async function issueDocument(deps: IssuanceDeps, req: IssueRequest): Prom
   }
 
   const agency = await getAgency(deps.db, req.agencyId);
-  if (!agency) throw new AppError('unknown_agency', 404, { th: `ไม่พบหน่วยงาน "${req.agencyId}"`, en: `Unknown agency "${req.agencyId}"` });
+  if (!agency) throw unknownAgency(req.agencyId);
   const { signer, signerName, chain } = await deps.signerFor(agency.id);
   const level = req.level ?? deps.signing.level;
   if (level !== 'B-B' && !deps.signing.timestamper) {

@@ -11,7 +11,7 @@ export interface RevocationDataSource {
   collect(pairs: CertificatePair[]): Promise<{ crls: Uint8Array[]; ocspResponses: Uint8Array[] }>;
 }
 
-const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i]);
+export const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
 
 /** Pairs every non-self-signed certificate in `certs` with its issuer among `certs` (by name). */
 export function pairWithIssuers(certs: Uint8Array[]): CertificatePair[] {
@@ -19,7 +19,7 @@ export function pairWithIssuers(certs: Uint8Array[]): CertificatePair[] {
   const pairs: CertificatePair[] = [];
   for (const { der, f } of fields) {
     if (f.selfIssued) continue;
-    const issuer = fields.find((x) => !same(x.der, der) && same(x.f.subjectDer, f.issuerDer));
+    const issuer = fields.find((x) => !sameBytes(x.der, der) && sameBytes(x.f.subjectDer, f.issuerDer));
     if (issuer) pairs.push({ certificate: der, issuer: issuer.der });
   }
   return pairs;
@@ -27,6 +27,6 @@ export function pairWithIssuers(certs: Uint8Array[]): CertificatePair[] {
 
 export function uniqueCertificates(certs: Uint8Array[]): Uint8Array[] {
   const out: Uint8Array[] = [];
-  for (const c of certs) if (!out.some((o) => same(o, c))) out.push(c);
+  for (const c of certs) if (!out.some((o) => sameBytes(o, c))) out.push(c);
   return out;
 }
