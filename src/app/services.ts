@@ -30,9 +30,15 @@ interface ServiceDeps {
 export function buildServices(deps: ServiceDeps): Services {
   const db = deps.database.db;
 
+  // The public status endpoint is the hot path: agency names change rarely, so one lookup per agency per minute.
+  const agencyNames = new Map<string, { at: number; name: Bilingual }>();
   const agencyName = async (id: string): Promise<Bilingual> => {
+    const hit = agencyNames.get(id);
+    if (hit && Date.now() - hit.at < 60_000) return hit.name;
     const a = await getAgency(db, id);
-    return a ? { th: a.nameTh, en: a.nameEn } : { th: id, en: id };
+    const name = a ? { th: a.nameTh, en: a.nameEn } : { th: id, en: id };
+    if (a) agencyNames.set(id, { at: Date.now(), name });
+    return name;
   };
   // Names come from the version the document was issued under, which may be older than the bundled one.
   const typeName = async (typeId: string, version: number): Promise<Bilingual> => {
