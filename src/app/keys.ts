@@ -47,6 +47,13 @@ export function devCaUrls(config: Config): { crlUrl: string; ocspUrl: string } {
   return { crlUrl: `${config.publicUrl}/pki/crl/${DEV_CA_CRL_NAME}.crl`, ocspUrl: `${config.publicUrl}/pki/ocsp` };
 }
 
+/** Can this process load a signing identity for the agency (development key files or the production identity)? */
+export function canSignFor(config: Config, agencyId: string): boolean {
+  const s = config.signing;
+  if (agencyId === productionAgencyId() && (s.p12Path || (s.keyPath && s.certPath))) return true;
+  return hasAgencyIdentity(config, agencyId);
+}
+
 export function hasAgencyIdentity(config: Config, agencyId: string): boolean {
   return existsSync(identityFilePaths(keysDir(config), agencyBase(agencyId)).keyFile);
 }
@@ -71,7 +78,7 @@ export async function createDevAgencyIdentity(
   return identity;
 }
 
-function productionAgencyId(): string {
+export function productionAgencyId(): string {
   return process.env.EKASARN_AGENCY_ID ?? 'demo';
 }
 

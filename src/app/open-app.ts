@@ -11,16 +11,18 @@ import { PadesSigner } from '../signing/index.js';
 import {
   createApiKey,
   getAgency,
+  listAgencies,
   openDatabase,
   openFilesystemBlobStore,
   upsertAgency,
   upsertDocumentType,
+  grantTypeEntitlement,
   type BlobStore,
   type OpenedDatabase,
 } from '../store/index.js';
 import type { VerificationReport } from '../verify/report.js';
 import { DEMO_AGENCY, DEMO_AGENCY_ID, DEMO_API_KEY_FILE } from './demo.js';
-import { createDevAgencyIdentity, ensureDevRoot, hasAgencyIdentity, loadAgencyIdentity, loadTrustRoots, rootsToPem } from './keys.js';
+import { canSignFor, createDevAgencyIdentity, ensureDevRoot, hasAgencyIdentity, loadAgencyIdentity, loadTrustRoots, rootsToPem } from './keys.js';
 import { buildServices } from './services.js';
 import { devCaEndpoints, tsaEndpoint } from './pki.js';
 import { builtInAuthority, configuredTimestamper, defaultLevel, ensureDevTsa, revocationSource } from './ltv.js';
@@ -28,6 +30,8 @@ import type { PadesLevel } from '../issuance/sign-pdf.js';
 import { retimestampArchive, type RetimestampProgress } from '../issuance/archive-retimestamp.js';
 import type { TimeStampAuthority } from '../timestamp/authority/index.js';
 import { verifyWithRegistry } from './verification.js';
+import { registerAgencyCertificate } from './agency-certificates.js';
+import { cachedIssuerDirectory, type PublishedIssuerDirectory } from './issuer-directory.js';
 
 export { DEMO_AGENCY_ID } from './demo.js';
 
@@ -48,9 +52,13 @@ export interface App {
   close(): Promise<void>;
 }
 
-/** Registers the bundled type versions for an agency; an edited template under an old version number is refused. */
+/**
+ * Registers the bundled type versions for an agency and entitles it to issue them; an edited template under an old
+ * version number is refused.
+ */
 async function registerTypes(database: OpenedDatabase, types: Map<string, LoadedType>, agencyId: string): Promise<void> {
   for (const t of types.values()) {
+    await grantTypeEntitlement(database.db, agencyId, t.definition.id);
     await upsertDocumentType(database.db, {
       typeId: t.definition.id,
       version: t.definition.version,
@@ -72,6 +80,7 @@ export async function openApp(config: Config, opts: { readOnly?: boolean } = {})
     for (const agencyId of [DEMO_AGENCY_ID]) if (await getAgency(database.db, agencyId)) await registerTypes(database, types, agencyId);
   }
   let trustRoots = await loadTrustRoots(config);
+  const issuerDirectory = cachedIssuerDirectory(database.db);
 
   // The Typst compiler costs tens of milliseconds to create: only commands that issue pay for it.
   let renderer: Renderer | null = null;
@@ -83,6 +92,9 @@ export async function openApp(config: Config, opts: { readOnly?: boolean } = {})
       s = (async () => {
         const identity = await loadAgencyIdentity(config, agencyId);
         const agency = await getAgency(database.db, agencyId);
+        // Whatever key the agency signs with is listed in the issuer directory before its first signature.
+        await registerAgencyCertificate(database.db, agencyId, identity.certificate);
+        issuerDirectory.invalidate();
         return { signer: await PadesSigner.create(identity), chain: identity.chain, ...(agency ? { signerName: agency.nameTh } : {}) };
       })();
       s.catch(() => signers.delete(agencyId));
@@ -90,6 +102,13 @@ export async function openApp(config: Config, opts: { readOnly?: boolean } = {})
     }
     return s;
   };
+  if (!opts.readOnly) {
+    // Each agency this instance signs for is in the issuer directory from the start, not only after its first
+    // issuance, so verifiers (including other processes on the same registry) recognise its signatures.
+    for (const a of await listAgencies(database.db)) {
+      if (canSignFor(config, a.id)) await signerFor(a.id).catch(() => undefined);
+    }
+  }
 
   // Time-stamping: a remote TSA when configured, else the built-in development one (demo). Verification-only
   // commands skip it.
@@ -113,6 +132,7 @@ export async function openApp(config: Config, opts: { readOnly?: boolean } = {})
       trustRoots: o.extraTrustPem ? await loadTrustRoots(config, o.extraTrustPem) : trustRoots,
       offline: o.offline === true,
       publicUrl: config.publicUrl,
+      issuers: await issuerDirectory.get(),
     });
 
   const services = buildServices({
@@ -124,6 +144,8 @@ export async function openApp(config: Config, opts: { readOnly?: boolean } = {})
     verify,
     pki: devCaEndpoints(config),
     tsa: authority ? tsaEndpoint(authority) : undefined,
+    trustRoots: () => trustRoots,
+    issuerDirectory: () => issuerDirectory.get(),
   });
 
   return {
@@ -140,6 +162,8 @@ export async function openApp(config: Config, opts: { readOnly?: boolean } = {})
       const agency = await getAgency(database.db, agencyId);
       if (!agency) throw unknownAgency(agencyId);
       const identity = await createDevAgencyIdentity(config, agency, algorithm);
+      await registerAgencyCertificate(database.db, agencyId, identity.certificate);
+      issuerDirectory.invalidate();
       signers.delete(agencyId);
       trustRoots = await loadTrustRoots(config);
       return { lines: [`created ${identity.keyAlgorithm} development signing key for ${agencyId} (NOT FOR PRODUCTION)`] };
@@ -185,7 +209,8 @@ export async function initProject(config: Config, opts: { demo: boolean }): Prom
     if (await ensureDevRoot(config)) lines.push('สร้าง CA สำหรับพัฒนา / created a DEVELOPMENT root CA (NOT FOR PRODUCTION)');
     if (await ensureDevTsa(config)) lines.push('สร้างผู้ให้บริการตราประทับเวลาสำหรับพัฒนา / created a DEVELOPMENT time-stamping authority');
     if (!hasAgencyIdentity(config, DEMO_AGENCY_ID)) {
-      await createDevAgencyIdentity(config, DEMO_AGENCY, 'RSA-2048');
+      const identity = await createDevAgencyIdentity(config, DEMO_AGENCY, 'RSA-2048');
+      await registerAgencyCertificate(database.db, DEMO_AGENCY_ID, identity.certificate);
       lines.push('สร้างกุญแจลงนามของหน่วยงานตัวอย่าง / created the demo agency signing key (NOT FOR PRODUCTION)');
     }
     const keyFile = join(config.dataDir, DEMO_API_KEY_FILE);

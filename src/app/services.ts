@@ -9,11 +9,14 @@ import {
   getAgency,
   getDocumentById,
   getDocumentType,
+  findDocumentsBySerial,
   type BlobStore,
   type OpenedDatabase,
   type StoredDocument,
 } from '../store/index.js';
 import type { VerificationReport } from '../verify/report.js';
+import { registryStatus } from './registry-status.js';
+import type { PublishedIssuerDirectory } from './issuer-directory.js';
 
 interface ServiceDeps {
   config: Config;
@@ -24,6 +27,8 @@ interface ServiceDeps {
   verify(pdf: Uint8Array, opts: { offline?: boolean }): Promise<VerificationReport>;
   pki?: BinaryHandler | undefined;
   tsa?: BinaryHandler | undefined;
+  trustRoots(): Uint8Array[];
+  issuerDirectory(): Promise<PublishedIssuerDirectory>;
 }
 
 /** The HTTP layer's view of the services: access rules (agency scoping) live here, not in routes. */
@@ -103,6 +108,34 @@ export function buildServices(deps: ServiceDeps): Services {
         validUntil: d.validUntil,
         expired: d.validUntil !== null && Date.parse(d.validUntil) < Date.now(),
         pdfSha256: d.pdfSha256,
+        statusReason: d.statusReason,
+        statusChangedAt: d.statusChangedAt,
+        successorId: d.successorId,
+      };
+    },
+    async checkDigests(id, digests) {
+      const r = await registryStatus(db, id, digests);
+      return r.found ? r : null;
+    },
+    async lookup(query) {
+      const q = query.trim();
+      if (!q || q.length > 100) return [];
+      const found = isDocumentId(q) ? [await getDocumentById(db, q)].filter((d) => d !== null) : await findDocumentsBySerial(db, q, 20);
+      return Promise.all(
+        found.map(async (d) => ({
+          id: d.id,
+          serial: d.serial,
+          type: { id: d.typeId, name: await typeName(d.typeId, d.typeVersion) },
+          issuer: { id: d.agencyId, name: await agencyName(d.agencyId) },
+          issuedAt: d.issuedAt,
+        })),
+      );
+    },
+    async trustBundle() {
+      return {
+        registry: deps.config.publicUrl,
+        roots: deps.trustRoots().map((r) => Buffer.from(r.buffer, r.byteOffset, r.byteLength).toString('base64')),
+        issuers: await deps.issuerDirectory(),
       };
     },
     verify: (pdf, opts) => deps.verify(pdf, opts ?? {}),

@@ -7,6 +7,8 @@ import { pageRoutes } from './routes/pages.js';
 import { typeRoutes } from './routes/types.js';
 import { verifyRoutes } from './routes/verify.js';
 import { binaryEndpointRoutes } from './routes/binary-endpoints.js';
+import { publicRegistryRoutes } from './routes/public-registry.js';
+import { verifyPageRoutes } from './routes/verify-page.js';
 import type { Services } from './services.js';
 
 export async function buildHttpApp(services: Services, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
@@ -46,6 +48,8 @@ export async function buildHttpApp(services: Services, opts: { logger?: boolean 
   await app.register(async (scope) => verifyRoutes(scope, services));
   await app.register(async (scope) => binaryEndpointRoutes(scope, services));
   typeRoutes(app, services);
+  publicRegistryRoutes(app, services);
   pageRoutes(app, services);
+  verifyPageRoutes(app, services);
   return app;
 }

@@ -56,6 +56,65 @@ export const publicStatusSchema = {
     issuedAt: { type: 'string' },
     validUntil: { type: ['string', 'null'] },
     pdfSha256: { type: 'string' },
+    statusReason: { type: ['string', 'null'], description: 'Why the status last changed' },
+    statusChangedAt: { type: ['string', 'null'] },
+    successorId: { type: ['string', 'null'], description: 'The document replacing this one (superseded)' },
+  },
+} as const;
+
+const sha256Hex = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const;
+
+export const digestsSchema = {
+  type: 'object',
+  description: 'Digests of a file someone holds: never the file or its data',
+  properties: {
+    pdfSha256: { ...sha256Hex, description: 'SHA-256 of the whole PDF file, lowercase hex' },
+    dataSha256: { ...sha256Hex, description: 'SHA-256 of the RFC 8785 canonical JSON of the embedded data.json "fields"' },
+  },
+  required: ['pdfSha256', 'dataSha256'],
+  additionalProperties: false,
+} as const;
+
+export const registryStatusSchema = {
+  type: 'object',
+  properties: {
+    found: { type: 'boolean' },
+    status: { type: 'string' },
+    pdfMatches: { type: 'boolean', description: 'The file is one this registry issued (any version)' },
+    dataMatches: { type: 'boolean', description: "The embedded fields equal the registry's" },
+    record: {
+      type: 'object',
+      properties: { serial: { type: 'string' }, typeId: { type: 'string' }, issuerId: { type: 'string' }, issuedAt: { type: 'string' } },
+    },
+    validUntil: { type: ['string', 'null'] },
+    successorId: { type: ['string', 'null'] },
+    statusReason: { type: ['string', 'null'] },
+    statusChangedAt: { type: ['string', 'null'] },
+  },
+} as const;
+
+export const trustBundleSchema = {
+  type: 'object',
+  properties: {
+    registry: { type: 'string' },
+    roots: { type: 'array', items: { type: 'string', description: 'certificate DER, base64' } },
+    issuers: {
+      type: 'object',
+      properties: {
+        agencies: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              id: { type: 'string' },
+              name: bilingual,
+              certificates: { type: 'array', items: { type: 'string' } },
+              types: { type: 'array', items: { type: 'string' } },
+            },
+          },
+        },
+      },
+    },
   },
 } as const;
 

@@ -1,6 +1,7 @@
 import type { Bilingual } from '../domain/document-type.js';
 import type { LoadedType } from '../doctypes/load-types.js';
 import type { VerificationReport } from '../verify/report.js';
+import type { RegistryDigests, RegistryStatus } from '../verify/index.js';
 
 /** What the HTTP layer needs from the services below it; built in `src/app`. The HTTP layer knows nothing else. */
 export interface Caller {
@@ -32,6 +33,29 @@ export interface PublicStatus {
   validUntil: string | null;
   expired: boolean;
   pdfSha256: string;
+  /** Why the status last changed (agency's words), when, and the replacing document. */
+  statusReason: string | null;
+  statusChangedAt: string | null;
+  successorId: string | null;
+}
+
+/** What a verifier anywhere needs to check this deployment's documents offline: public facts only. */
+export interface TrustBundle {
+  /** Base URL of this registry (documents' verifyUrl starts with it). */
+  registry: string;
+  /** Trust anchors, DER in base64. */
+  roots: string[];
+  /** Which agency signs with which certificates (SHA-256 hex) and may issue which types. */
+  issuers: { agencies: { id: string; name: Bilingual; certificates: string[]; types: string[] }[] };
+}
+
+/** One match of a public look-up by document id or printed serial number (no personal data). */
+export interface LookupMatch {
+  id: string;
+  serial: string;
+  type: { id: string; name: Bilingual };
+  issuer: { id: string; name: Bilingual };
+  issuedAt: string;
 }
 
 /** A binary protocol endpoint (OCSP, CRL, RFC 3161) mounted as is: bytes in, bytes out. */
@@ -68,6 +92,11 @@ export interface Services {
   getDocument(caller: Caller, id: string): Promise<(IssuedDocumentView & { data: Record<string, unknown> }) | null>;
   getPdf(caller: Caller, id: string): Promise<Uint8Array | null>;
   publicStatus(id: string): Promise<PublicStatus | null>;
+  /** The registry's answer for a held file's digests (null: no such document). */
+  checkDigests(id: string, digests: RegistryDigests): Promise<RegistryStatus | null>;
+  /** Documents with this id or printed serial number. */
+  lookup(query: string): Promise<LookupMatch[]>;
+  trustBundle(): Promise<TrustBundle>;
   verify(pdf: Uint8Array, opts?: { offline?: boolean }): Promise<VerificationReport>;
   close(): Promise<void>;
 }

@@ -12,6 +12,7 @@ import type { PadesSigner } from '../signing/index.js';
 import {
   appendAuditEvent,
   getAgency,
+  isEntitled,
   getDocumentByIdempotencyKey,
   insertDocument,
   insertDocumentVersion,
@@ -67,6 +68,13 @@ export interface IssueResult {
 }
 
 const sha256Hex = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
+
+export function notEntitled(agencyId: string, type: TypeDefinition): AppError {
+  return new AppError('not_entitled', 403, {
+    th: `หน่วยงาน "${agencyId}" ไม่มีสิทธิ์ออก${type.name.th}`,
+    en: `Agency "${agencyId}" is not entitled to issue ${type.name.en} (${type.id})`,
+  });
+}
 
 export function unknownAgency(agencyId: string): AppError {
   return new AppError('unknown_agency', 404, { th: `ไม่พบหน่วยงาน "${agencyId}"`, en: `Unknown agency "${agencyId}"` });
@@ -208,6 +216,8 @@ export async function issueDocument(deps: IssuanceDeps, req: IssueRequest): Prom
 
   const agency = await getAgency(deps.db, req.agencyId);
   if (!agency) throw unknownAgency(req.agencyId);
+  // Verifiers reject a document from an agency not entitled to its type, so it is refused here before anything is made.
+  if (!(await isEntitled(deps.db, agency.id, def.id))) throw notEntitled(agency.id, def);
   const { signer, signerName, chain } = await deps.signerFor(agency.id);
   const level = req.level ?? deps.signing.level;
   if (level !== 'B-B' && !deps.signing.timestamper) {

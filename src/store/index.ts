@@ -17,3 +17,4 @@ export * from './repos/api-keys.js';
 export { type BlobStore, BLOB_KEY_PATTERN, InvalidBlobKeyError, assertBlobKey } from './blobs/blob-store.js';
 export { FilesystemBlobStore, openFilesystemBlobStore } from './blobs/filesystem-blob-store.js';
 export * from './repos/document-versions.js';
+export * from './repos/issuer-directory.js';

@@ -33,7 +33,15 @@ export {
 export { TrustStore, createTrustStore } from './cms/trust-store.js';
 export { clearChainCache } from './cms/chain.js';
 export { clearCertificateCache } from './cms/parsed-certificate.js';
-export { verifyPdf, DEFAULT_MAX_PDF_BYTES, type VerifyPdfOptions, type RegistryStatus } from './pdf/verify-pdf.js';
+export {
+  verifyPdf,
+  DEFAULT_MAX_PDF_BYTES,
+  type VerifyPdfOptions,
+  type RegistryStatus,
+  type RegistryDigests,
+  type StatusLookup,
+  type IssuerDirectory,
+} from './pdf/verify-pdf.js';
 export { listEmbeddedFiles, type EmbeddedFile } from './pdf/embedded-files.js';
 export {
   checkTimestamp,

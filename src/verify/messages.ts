@@ -168,6 +168,16 @@ export const CHECK_MESSAGES = {
     failed: t('ไฟล์นี้ไม่ตรงกับฉบับที่บันทึกในทะเบียนของหน่วยงาน', "This file does not match the copy recorded in the agency's registry."),
     warning: t('ไม่พบเอกสารนี้ในทะเบียนที่ตรวจ หรือติดต่อทะเบียนไม่ได้', 'This document was not found in the registry consulted, or the registry could not be reached.'),
   },
+  'status.embedded-data': {
+    title: t('ข้อมูลในไฟล์เทียบกับทะเบียน', 'Embedded data against the registry'),
+    passed: t('ข้อมูลที่ฝังในไฟล์ตรงกับที่บันทึกในทะเบียนของหน่วยงาน', "The data embedded in the file matches the agency's registry."),
+    failed: t('ข้อมูลที่ฝังในไฟล์ไม่ตรงกับที่บันทึกในทะเบียนของหน่วยงาน', "The data embedded in the file differs from the agency's registry."),
+  },
+  'issuer.entitled': {
+    title: t('สิทธิ์ของหน่วยงานผู้ออกเอกสาร', "Issuing agency's entitlement"),
+    passed: t('ผู้ลงนามเป็นของหน่วยงานที่ระบุในเอกสาร และหน่วยงานนี้มีอำนาจออกเอกสารประเภทนี้', 'The signer belongs to the agency named in the document, and that agency may issue this type of document.'),
+    failed: t('ผู้ลงนามไม่ใช่หน่วยงานที่ระบุในเอกสาร หรือหน่วยงานนี้ไม่มีอำนาจออกเอกสารประเภทนี้', 'The signer is not the agency named in the document, or that agency may not issue this type of document.'),
+  },
   'status.revoked': {
     title: t('การเพิกถอน', 'Revocation'),
     passed: t('เอกสารนี้ไม่ถูกเพิกถอน', 'This document has not been revoked.'),

@@ -136,6 +136,9 @@ export const DEFAULT_FAILURE_VERDICT: Readonly<Record<string, Verdict>> = {
   'status.registry': 'TAMPERED',
   'pdf.signatures': 'NOT_SIGNED',
   'status.revoked': 'REVOKED',
+  'status.embedded-data': 'TAMPERED',
+  // A genuine signature by an agency that may not issue this document is not the issuer's word: UNTRUSTED.
+  'issuer.entitled': 'UNTRUSTED',
   'status.suspended': 'SUSPENDED',
   'status.superseded': 'SUPERSEDED',
   'document.expired': 'EXPIRED',

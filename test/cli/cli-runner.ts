@@ -114,6 +114,8 @@ export async function buildDistOnce(): Promise<void> {
     } catch (e) {
       console.warn(`[cli tests] tsc -p tsconfig.build.json reported errors (dist/ was still emitted):\n${String((e as { stdout?: string }).stdout ?? e).slice(0, 2000)}`);
     }
+    // The verify page's browser bundle (dist/web/verify.js), served by `ekasarn serve` at /assets/verify.js.
+    await run(process.execPath, [join(PROJECT_ROOT, 'scripts', 'build-web.mjs')], { cwd: PROJECT_ROOT, timeout: 120_000 });
     writeFileSync(stamp, runId);
   } finally {
     rmSync(lock, { recursive: true, force: true });

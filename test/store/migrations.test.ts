@@ -5,7 +5,17 @@ import { knownMigrations, migrateToLatest } from '../../src/store/db/migrations.
 import { openDatabase } from '../../src/store/db/open-database.js';
 import { describeEachDialect, useTestDatabase } from '../helpers/databases.js';
 
-const TABLES = ['agencies', 'api_keys', 'audit_events', 'document_types', 'document_versions', 'documents', 'serial_counters'];
+const TABLES = [
+  'agencies',
+  'agency_certificates',
+  'api_keys',
+  'audit_events',
+  'document_types',
+  'document_versions',
+  'documents',
+  'serial_counters',
+  'type_entitlements',
+];
 
 describeEachDialect('migrations', (dialect) => {
   const t = useTestDatabase(dialect, { migrate: false });

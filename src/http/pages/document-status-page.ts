@@ -34,7 +34,11 @@ export function documentStatusPage(lang: Lang, s: PublicStatus, selfPath: string
     <dt>${esc(L('วันที่ออก', 'Issued on'))}</dt><dd>${esc(date(lang, s.issuedAt))}</dd>
     <dt>${esc(L('ใช้ได้ถึง', 'Valid until'))}</dt><dd>${esc(s.validUntil ? date(lang, s.validUntil) : L('ไม่มีกำหนดหมดอายุ', 'No expiry'))}</dd>
     <dt>${esc(L('รหัสเอกสาร', 'Document id'))}</dt><dd><code>${esc(s.id)}</code></dd>
+    ${s.statusReason ? `<dt>${esc(L('เหตุผล', 'Reason'))}</dt><dd id="status-reason">${esc(s.statusReason)}</dd>` : ''}
+    ${s.statusChangedAt ? `<dt>${esc(L('มีผลตั้งแต่', 'Since'))}</dt><dd>${esc(date(lang, s.statusChangedAt))}</dd>` : ''}
+    ${s.successorId ? `<dt>${esc(L('ฉบับใหม่', 'New document'))}</dt><dd><a id="successor-link" href="/v/${encodeURIComponent(s.successorId)}?lang=${lang}"><code>${esc(s.successorId)}</code></a></dd>` : ''}
   </dl>
+  <div class="actions"><a class="button" id="verify-copy" href="/verify?id=${encodeURIComponent(s.id)}&amp;lang=${lang}">${esc(L('ตรวจไฟล์ PDF ที่ท่านได้รับ', 'Verify your copy of the PDF'))}</a></div>
   <p class="muted">${esc(
     L(
       'หน้านี้แสดงข้อมูลจากทะเบียนของหน่วยงานเท่านั้น ไม่แสดงข้อมูลส่วนบุคคล หากท่านได้รับไฟล์ PDF ให้ตรวจสอบไฟล์ด้วยเพื่อยืนยันว่าไม่ถูกแก้ไข',

@@ -15,16 +15,18 @@ export function pickLang(query: unknown): Lang {
 }
 
 /** The page frame shared by public pages: Thai first, a language switch that works without JavaScript. */
-export function layout(opts: { lang: Lang; title: string; body: string; switchHref: string }): string {
+export function layout(opts: { lang: Lang; title: string; body: string; switchHref: string; script?: string }): string {
   const other = opts.lang === 'th' ? 'English' : 'ภาษาไทย';
   return `<!doctype html>
 <html lang="${opts.lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${esc(opts.title)}</title>
 <style>
   :root { color-scheme: light; }
+  [hidden] { display: none !important; }
   body { font-family: "Sarabun", "Laksaman", "Noto Sans Thai", system-ui, sans-serif; margin: 0; background: #f6f7f9; color: #1b1f24; line-height: 1.6; font-size: 18px; }
   header { background: #0b3d91; color: #fff; padding: 0.75rem 1.25rem; display: flex; justify-content: space-between; align-items: center; }
   header a { color: #fff; }
@@ -39,6 +41,35 @@ export function layout(opts: { lang: Lang; title: string; body: string; switchHr
   dd { margin: 0; }
   a:focus, button:focus { outline: 3px solid #f9ab00; outline-offset: 2px; }
   .muted { color: #4d5156; font-size: .95rem; }
+  .actions { margin-top: 1rem; display: flex; gap: .75rem; flex-wrap: wrap; }
+  .button { display: inline-block; background: #0b3d91; color: #fff; padding: .5rem 1rem; border-radius: 6px; text-decoration: none; border: 0; font: inherit; cursor: pointer; }
+  .button.secondary { background: #fff; color: #0b3d91; border: 2px solid #0b3d91; }
+  input[type=text], input[type=search] { font: inherit; padding: .4rem .6rem; border: 2px solid #5f6368; border-radius: 6px; min-width: 16rem; max-width: 100%; }
+  input:focus, summary:focus, [tabindex]:focus { outline: 3px solid #f9ab00; outline-offset: 2px; }
+  .drop { border: 3px dashed #5f6368; border-radius: 8px; padding: 1.5rem; text-align: center; background: #fafbfc; }
+  .drop.dragging { border-color: #0b3d91; background: #e8f0fe; }
+  .drop label { display: block; font-weight: 600; margin-bottom: .5rem; }
+  .verdict.big { font-size: 1.75rem; }
+  .verdict .icon { font-size: 2.5rem; line-height: 1; }
+  .verdict-word { display: block; }
+  .verdict-summary { display: block; font-size: 1rem; font-weight: 400; }
+  .notice.warn { background: #fef7e0; border-left: 4px solid #b06000; padding: .5rem .75rem; }
+  table.fields { border-collapse: collapse; width: 100%; margin: 1rem 0 .25rem; }
+  table.fields caption { text-align: left; font-weight: 700; font-size: 1.1rem; padding-bottom: .25rem; }
+  table.fields th, table.fields td { border-bottom: 1px solid #dadce0; padding: .35rem .5rem; text-align: left; vertical-align: top; }
+  table.fields th { font-weight: 600; color: #3c4043; width: 40%; }
+  ul.checks { list-style: none; padding: 0; }
+  li.check { padding: .2rem 0; }
+  li.check.failed { color: #8a1c12; }
+  li.check.warning { color: #6b4e00; }
+  .check-id { margin-left: .5rem; color: #5f6368; font-size: .8rem; }
+  .detail { color: #4d5156; }
+  code.wrap { word-break: break-all; }
+  .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+  video { max-width: 100%; border-radius: 6px; margin-top: .5rem; }
+  section + section { margin-top: 1.5rem; }
+  details { margin-top: 1rem; }
+  summary { cursor: pointer; font-weight: 600; }
 </style>
 </head>
 <body>
@@ -46,6 +77,7 @@ export function layout(opts: { lang: Lang; title: string; body: string; switchHr
 <main>
 ${opts.body}
 </main>
+${opts.script ? `<script src="${esc(opts.script)}" defer></script>` : ''}
 </body>
 </html>`;
 }

@@ -27,6 +27,7 @@ export function pageRoutes(app: FastifyInstance, services: Services): void {
   <h1>${esc(L('ระบบออกและตรวจสอบเอกสารราชการดิจิทัล', 'Issue and verify official digital documents'))}</h1>
   <p>${esc(L('เอกสารทุกฉบับเป็น PDF/A-3 ลงลายมือชื่อดิจิทัล (PAdES) และตรวจสอบได้ด้วยรหัสเอกสารหรือ QR code', 'Every document is a PDF/A-3 with a PAdES digital signature, checkable by its id or QR code.'))}</p>
   <h2>${esc(L('ประเภทเอกสาร', 'Document types'))}</h2><ul>${types}</ul>
+  <p class="actions"><a class="button" href="/verify?lang=${lang}">${esc(L('ตรวจสอบเอกสาร', 'Verify a document'))}</a></p>
   <p><a href="/api/docs">${esc(L('เอกสาร API (OpenAPI)', 'API documentation (OpenAPI)'))}</a></p>
 </div>`;
     reply.type(HTML);

@@ -122,6 +122,32 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.alterTable('documents').addColumn('blob_key', 'text').execute();
       },
     },
+    // Who may issue what, and with which key: the directory a verifier checks a signature's agency against. Also the
+    // status details a public page shows (reason, when, successor), written by the lifecycle service.
+    '0003_issuer_directory': {
+      async up(db: Kysely<any>): Promise<void> {
+        await db.schema
+          .createTable('type_entitlements')
+          .addColumn('agency_id', 'text', (c) => c.notNull().references('agencies.id'))
+          .addColumn('type_id', 'text', (c) => c.notNull())
+          .addColumn('granted_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('type_entitlements_pk', ['agency_id', 'type_id'])
+          .execute();
+        await db.schema
+          .createTable('agency_certificates')
+          .addColumn('agency_id', 'text', (c) => c.notNull().references('agencies.id'))
+          .addColumn('certificate_sha256', 'text', (c) => c.notNull())
+          .addColumn('certificate_der_b64', 'text', (c) => c.notNull())
+          .addColumn('subject', 'text', (c) => c.notNull())
+          .addColumn('not_after', 'text', (c) => c.notNull())
+          .addColumn('added_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('agency_certificates_pk', ['agency_id', 'certificate_sha256'])
+          .execute();
+        await db.schema.alterTable('documents').addColumn('status_reason', 'text').execute();
+        await db.schema.alterTable('documents').addColumn('status_changed_at', 'text').execute();
+        await db.schema.alterTable('documents').addColumn('successor_id', 'text').execute();
+      },
+    },
   };
 }
 

@@ -48,6 +48,11 @@ export interface DocumentsTable {
   updated_at: string;
   /** Blob of the latest version; null = the document id (version 1). */
   blob_key: string | null;
+  /** Why the status last changed (free text the agency wrote; shown publicly, so no personal data). */
+  status_reason: string | null;
+  status_changed_at: string | null;
+  /** The document that replaces this one (status superseded). */
+  successor_id: string | null;
 }
 
 export interface DocumentVersionsTable {
@@ -88,6 +93,24 @@ export interface ApiKeysTable {
   revoked_at: string | null;
 }
 
+/** An agency may issue a document type only when entitled to it. */
+export interface TypeEntitlementsTable {
+  agency_id: string;
+  type_id: string;
+  granted_at: string;
+}
+
+/** Every signing certificate an agency has used: a verifier checks that the signer belongs to the named issuer. */
+export interface AgencyCertificatesTable {
+  agency_id: string;
+  /** SHA-256 of the certificate DER, lowercase hex. */
+  certificate_sha256: string;
+  certificate_der_b64: string;
+  subject: string;
+  not_after: string;
+  added_at: string;
+}
+
 export interface Database {
   agencies: AgenciesTable;
   document_types: DocumentTypesTable;
@@ -96,6 +119,8 @@ export interface Database {
   serial_counters: SerialCountersTable;
   audit_events: AuditEventsTable;
   api_keys: ApiKeysTable;
+  type_entitlements: TypeEntitlementsTable;
+  agency_certificates: AgencyCertificatesTable;
 }
 
 export type AgencyRow = Selectable<AgenciesTable>;

@@ -43,6 +43,10 @@ export interface StoredDocument {
   requestHash: string | null;
   /** Blob holding the latest PDF version (the id itself for version 1). */
   blobKey: string;
+  /** Why the status last changed, when, and the replacing document (superseded). */
+  statusReason: string | null;
+  statusChangedAt: string | null;
+  successorId: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -84,6 +88,9 @@ function toDocument(row: DocumentRow): StoredDocument {
     idempotencyKey: row.idempotency_key,
     requestHash: row.request_hash,
     blobKey: row.blob_key ?? row.id,
+    statusReason: row.status_reason ?? null,
+    statusChangedAt: row.status_changed_at ?? null,
+    successorId: row.successor_id ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -114,6 +121,9 @@ export async function insertDocument(db: Executor, input: NewDocumentInput): Pro
     created_at: now,
     updated_at: now,
     blob_key: null,
+    status_reason: null,
+    status_changed_at: null,
+    successor_id: null,
   };
   await db.insertInto('documents').values(row).execute();
   return toDocument(row);
@@ -147,5 +157,11 @@ export async function getDocumentBySerial(db: Executor, agencyId: string, serial
 /** Documents whose PDF has this SHA-256 (verification of an uploaded file by its digest). */
 export async function findDocumentsByPdfSha256(db: Executor, pdfSha256: string): Promise<StoredDocument[]> {
   const rows = await db.selectFrom('documents').selectAll().where('pdf_sha256', '=', pdfSha256).orderBy('issued_at').execute();
+  return rows.map(toDocument);
+}
+
+/** Documents printed with this serial, in any agency (a serial is unique only within its agency). At most `limit`. */
+export async function findDocumentsBySerial(db: Executor, serial: string, limit = 20): Promise<StoredDocument[]> {
+  const rows = await db.selectFrom('documents').selectAll().where('serial', '=', serial).orderBy('issued_at').limit(limit).execute();
   return rows.map(toDocument);
 }

@@ -21,20 +21,19 @@ import {
 import type { CheckId } from '../messages.js';
 import { listEmbeddedFiles } from './embedded-files.js';
 import { analyseLaterRevisions } from './later-revisions.js';
+import { registryChecks, type StatusLookup } from './registry-checks.js';
+import { issuerCheck, type IssuerDirectory } from './issuer-checks.js';
+import { canonicalJson } from '../../domain/canonical-json.js';
 
-/** What the issuing agency's registry says about a document (no personal data). */
-export interface RegistryStatus {
-  found: boolean;
-  status?: string;
-  pdfSha256?: string;
-  validUntil?: string | null;
-  successorId?: string | null;
-}
+export type { RegistryStatus, RegistryDigests, StatusLookup } from './registry-checks.js';
+export type { IssuerDirectory } from './issuer-checks.js';
 
 export interface VerifyPdfOptions {
   trustRoots: Uint8Array[] | TrustStore;
-  /** Asks the registry about a document id; absent = offline (status "not checked"). */
-  statusLookup?: (documentId: string, pdfSha256: string) => Promise<RegistryStatus>;
+  /** Asks the registry about a document id with the file's digests; absent = offline (status "not checked"). */
+  statusLookup?: StatusLookup;
+  /** Which agency may issue which type, with which certificates; absent = entitlement not checked. */
+  issuers?: IssuerDirectory;
   /**
    * Base URL of the registry behind statusLookup. A document whose embedded verifyUrl names this registry but which
    * the registry does not know cannot be confirmed (INDETERMINATE); one issued elsewhere only gets a warning.
@@ -270,38 +269,6 @@ function documentSummary(d: EmbeddedData): Record<string, unknown> {
   };
 }
 
-async function statusChecks(data: EmbeddedData, pdfSha256: string, opts: VerifyPdfOptions): Promise<{ checks: Check[]; status: Record<string, unknown>; successor?: string }> {
-  if (!opts.statusLookup) return { checks: [check('status.registry', 'skipped', 'offline')], status: { checked: false } };
-  let r: RegistryStatus;
-  try {
-    r = await opts.statusLookup(data.id, pdfSha256);
-  } catch (e) {
-    return { checks: [check('status.registry', 'warning', `registry unreachable: ${(e as Error).message}`)], status: { checked: false, error: 'unreachable' } };
-  }
-  if (!r.found) {
-    const ours = opts.registryBaseUrl !== undefined && data.verifyUrl.startsWith(`${opts.registryBaseUrl.replace(/\/+$/, '')}/`);
-    return {
-      checks: [
-        ours
-          ? check('status.registry', 'failed', `document ${data.id} names this registry (${opts.registryBaseUrl}) but is not recorded in it`, 'INDETERMINATE')
-          : check('status.registry', 'warning', `document ${data.id} is not in this registry`),
-      ],
-      status: { checked: true, found: false },
-    };
-  }
-  const checks: Check[] = [];
-  if (r.pdfSha256 && r.pdfSha256 !== pdfSha256) {
-    checks.push(check('status.registry', 'failed', `registry SHA-256 ${r.pdfSha256}, this file ${pdfSha256}`));
-  } else checks.push(check('status.registry', 'passed', `SHA-256 ${pdfSha256}`));
-  const st = r.status ?? 'active';
-  if (st === 'revoked') checks.push(check('status.revoked', 'failed'));
-  if (st === 'suspended') checks.push(check('status.suspended', 'failed'));
-  if (st === 'superseded') checks.push(check('status.superseded', 'failed', r.successorId ? `successor ${r.successorId}` : undefined));
-  const status: Record<string, unknown> = { checked: true, found: true, status: st };
-  if (r.successorId) status.successorId = r.successorId;
-  return { checks, status, ...(r.successorId ? { successor: r.successorId } : {}) };
-}
-
 /**
  * Verifies a PDF end to end: structure, every signature (ByteRange, CMS, chain), its timestamps and the document
  * timestamps, the signer's chain and revocation status at the best-known signing time (the earliest verified
@@ -377,7 +344,9 @@ async function verifyPdfUnsafe(input: Uint8Array, opts: VerifyPdfOptions): Promi
       const until = Date.parse(data.validUntil);
       checks.push(Number.isFinite(until) && until < now ? check('document.expired', 'failed', `valid until ${data.validUntil}`) : check('document.expired', 'passed', `valid until ${data.validUntil}`));
     }
-    const st = await statusChecks(data, pdfSha256, opts);
+    checks.push(issuerCheck(data, signatures, opts.issuers));
+    const dataSha256 = await sha256Hex(new TextEncoder().encode(canonicalJson(data.fields)));
+    const st = await registryChecks(data, { pdfSha256, dataSha256 }, opts);
     checks.push(...st.checks);
     status = st.status;
     successor = st.successor;

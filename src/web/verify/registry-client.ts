@@ -1,0 +1,59 @@
+import type { IssuerDirectory, RegistryStatus, StatusLookup } from '../../verify/index.js';
+
+/** GET /api/v1/trust as the page uses it (see the API's trust bundle schema). */
+export interface TrustBundleJson {
+  registry: string;
+  roots: string[];
+  issuers: IssuerDirectory & { agencies: { id: string; name: { th: string; en: string }; certificates: string[]; types: string[] }[] };
+}
+
+export interface TypeLabels {
+  name: { th: string; en: string };
+  fields: Record<string, { th: string; en: string; personal?: boolean }>;
+}
+
+const fromBase64 = (b64: string): Uint8Array => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+
+export async function loadTrustBundle(): Promise<{ bundle: TrustBundleJson; roots: Uint8Array[] }> {
+  const res = await fetch('/api/v1/trust', { headers: { accept: 'application/json' } });
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  const bundle = (await res.json()) as TrustBundleJson;
+  return { bundle, roots: bundle.roots.map(fromBase64) };
+}
+
+/**
+ * The registry as the engine sees it: only the document id and two digests are sent (in a POST body, so they stay
+ * out of URLs and server logs). 404 means "not in this registry"; anything else unexpected is "unreachable".
+ */
+export const registryLookup: StatusLookup = async (documentId, digests) => {
+  const res = await fetch(`/api/v1/documents/${encodeURIComponent(documentId)}/check`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ pdfSha256: digests.pdfSha256, dataSha256: digests.dataSha256 }),
+  });
+  if (res.status === 404 || res.status === 400) return { found: false };
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return (await res.json()) as RegistryStatus;
+};
+
+/**
+ * Revocation data missing from a document may be fetched only from this server (its own CA's OCSP/CRL): other
+ * addresses are not contacted from the citizen's browser, and would mostly refuse cross-origin requests anyway.
+ */
+export const sameOriginFetch: typeof fetch = (input, init) => {
+  const url = new URL(input instanceof Request ? input.url : String(input), location.href);
+  if (url.origin !== location.origin) return Promise.reject(new Error(`not fetched from the browser: ${url.origin}`));
+  return fetch(url, init);
+};
+
+/** Field labels of a document type (Thai/English), or null when this server does not know the type. */
+export async function loadTypeLabels(typeId: string): Promise<TypeLabels | null> {
+  try {
+    const res = await fetch(`/api/v1/types/${encodeURIComponent(typeId)}`, { headers: { accept: 'application/json' } });
+    if (!res.ok) return null;
+    const body = (await res.json()) as { definition: TypeLabels };
+    return body.definition;
+  } catch {
+    return null;
+  }
+}
