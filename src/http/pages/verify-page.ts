@@ -3,7 +3,8 @@ import { esc, layout, type Lang } from './html.js';
 /**
  * The public verify page. Everything works from the keyboard: the file chooser is a real <input type=file> with a
  * label (the drop zone only adds drag and drop), the QR and look-up controls are buttons and a form, and the result
- * takes focus when it appears. Without JavaScript the look-up form still works.
+ * takes focus when it appears (it is not also a live region, so screen readers read it once). Without JavaScript the
+ * look-up form still works.
  */
 export function verifyPage(lang: Lang, opts: { expectedId?: string; scriptUrl: string }): string {
   const L = (th: string, en: string) => (lang === 'th' ? th : en);
@@ -29,7 +30,7 @@ export function verifyPage(lang: Lang, opts: { expectedId?: string; scriptUrl: s
     </div>
     <p id="progress" role="status" aria-live="polite"></p>
   </section>
-  <section id="result" hidden aria-live="polite"></section>
+  <section id="result" hidden></section>
   <section aria-labelledby="qr-heading">
     <h2 id="qr-heading">${esc(L('สแกน QR code หรือค้นหาด้วยเลขเอกสาร', 'Scan the QR code or look up a document'))}</h2>
     <p>${esc(L('QR code บนเอกสารพาไปยังหน้าสถานะของเอกสารในทะเบียน (ไม่แสดงข้อมูลส่วนบุคคล)', "The QR code on a document opens its status page in the registry (no personal data)."))}</p>

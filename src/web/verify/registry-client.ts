@@ -36,14 +36,35 @@ export const registryLookup: StatusLookup = async (documentId, digests) => {
   return (await res.json()) as RegistryStatus;
 };
 
+const REVOCATION_CACHE_MS = 5 * 60_000;
+const revocationCache = new Map<string, { until: number; status: number; headers: [string, string][]; body: ArrayBuffer }>();
+
+async function cacheKey(url: URL, init: RequestInit | undefined): Promise<string> {
+  const body = init?.body;
+  if (!body) return `GET ${url.href}`;
+  const bytes = body instanceof Uint8Array ? body : body instanceof ArrayBuffer ? new Uint8Array(body) : new TextEncoder().encode(String(body));
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as BufferSource));
+  return `${init?.method ?? 'POST'} ${url.href} ${Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
 /**
  * Revocation data missing from a document may be fetched only from this server (its own CA's OCSP/CRL): other
  * addresses are not contacted from the citizen's browser, and would mostly refuse cross-origin requests anyway.
+ * Answers are kept for five minutes, so checking several files does not download the CRL each time.
  */
-export const sameOriginFetch: typeof fetch = (input, init) => {
+export const sameOriginFetch: typeof fetch = async (input, init) => {
   const url = new URL(input instanceof Request ? input.url : String(input), location.href);
-  if (url.origin !== location.origin) return Promise.reject(new Error(`not fetched from the browser: ${url.origin}`));
-  return fetch(url, init);
+  if (url.origin !== location.origin) throw new Error(`not fetched from the browser: ${url.origin}`);
+  const key = await cacheKey(url, init);
+  const hit = revocationCache.get(key);
+  if (hit && hit.until > Date.now()) return new Response(hit.body.slice(0), { status: hit.status, headers: hit.headers });
+  const res = await fetch(url, init);
+  if (!res.ok) return res;
+  const body = await res.arrayBuffer();
+  const headers: [string, string][] = [];
+  res.headers.forEach((v, k) => headers.push([k, v]));
+  revocationCache.set(key, { until: Date.now() + REVOCATION_CACHE_MS, status: res.status, headers, body });
+  return new Response(body.slice(0), { status: res.status, headers });
 };
 
 /** Field labels of a document type (Thai/English), or null when this server does not know the type. */

@@ -60,12 +60,13 @@ function verdictBox(report: VerificationReport, lang: Lang): HTMLElement {
   );
 }
 
-function documentSection(doc: Record<string, unknown>, lang: Lang): HTMLElement {
+function documentSection(doc: Record<string, unknown>, lang: Lang, fileName: string): HTMLElement {
   const type = doc.type as { name?: unknown } | undefined;
   const issuer = doc.issuer as { name?: unknown } | undefined;
   const id = typeof doc.id === 'string' ? doc.id : '';
   const validUntil = typeof doc.validUntil === 'string' ? showDate(doc.validUntil, lang) : say('noExpiry', {}, lang);
   return definitionList([
+    [say('fileName', {}, lang), fileName],
     [say('issuer', {}, lang), pick(issuer?.name, lang)],
     [say('docType', {}, lang), pick(type?.name, lang)],
     [say('serial', {}, lang), typeof doc.serial === 'string' ? doc.serial : ''],
@@ -203,11 +204,10 @@ export function renderReport(report: VerificationReport, opts: { lang: Lang; fil
   if (opts.expectedId && actualId && opts.expectedId !== actualId) {
     root.append(el('p', { class: 'notice warn', id: 'id-mismatch', role: 'alert' }, say('expectedOther', { actual: actualId, expected: opts.expectedId }, lang)));
   }
-  root.append(definitionList([[say('fileName', {}, lang), opts.fileName]]));
   if (doc) {
-    root.append(documentSection(doc, lang));
+    root.append(documentSection(doc, lang, opts.fileName));
     if (doc.fields && typeof doc.fields === 'object') root.append(fieldsSection(doc.fields as Record<string, unknown>, opts.labels, lang));
-  }
+  } else root.append(definitionList([[say('fileName', {}, lang), opts.fileName]]));
   root.append(statusSection(report.status, lang), technicalSection(report, lang));
   root.append(el('p', { class: 'muted', id: 'elapsed', 'data-ms': String(Math.round(opts.elapsedMs)) }, say('done', { ms: Math.round(opts.elapsedMs) }, lang)));
   return root;

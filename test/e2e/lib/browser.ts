@@ -1,0 +1,23 @@
+/**
+ * Debian's Chromium driven by playwright-core (no downloaded browser): the flags are the ones measured to work on
+ * this machine (see DEPENDENCIES.md); extra flags (fake camera) are appended per launch.
+ */
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+
+export const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+
+const BASE_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export async function launchChromium(extraFlags: string[] = []): Promise<Browser> {
+  if (!CHROMIUM) throw new Error('chromium is not installed (/usr/bin/chromium)');
+  return chromium.launch({ executablePath: CHROMIUM, args: [...BASE_FLAGS, ...extraFlags], timeout: 60_000 });
+}
