@@ -6,6 +6,8 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
 export const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+// scripts/setup-system.sh installs Chromium, so under CI a missing browser is a failed set-up, not a reason to skip.
+if (!CHROMIUM && process.env.CI) throw new Error('CI is set but chromium is not installed: run scripts/setup-system.sh');
 
 const BASE_FLAGS = [
   '--headless',
