@@ -135,6 +135,7 @@ describeEachDialect('public verification endpoints', (dialect) => {
     expect(en).toContain('Checking your copy of document');
     const js = await fetch(`${server.base}/assets/verify.js`);
     expect(js.status).toBe(200);
+    expect(js.headers.get('content-encoding')).toMatch(/^(br|gzip)$/); // undici decodes the body for us
     expect(js.headers.get('content-type')).toContain('javascript');
     const etag = js.headers.get('etag')!;
     expect((await js.text()).length).toBeGreaterThan(100_000);
