@@ -1,4 +1,6 @@
 import { recordIssuedDocument, renderInputFor } from '../../src/issuance/issue-document.js';
+import { chooseStatusListIndex } from '../../src/issuance/status-list-index.js';
+import { statusListUrl } from '../../src/domain/status-list.js';
 import { documentXmpChange } from '../../src/issuance/sign-pdf.js';
 /**
  * The issuance pipeline of src/issuance/issue-document.ts replayed step by step with a stopwatch around each step,
@@ -84,7 +86,9 @@ export async function issueStaged(
     const serial = formatSerial(def.serial.pattern, { sequence: await nextSerialNumber(trx, agency.id, def.id, year), year });
     const innerStart = performance.now();
     t = innerStart;
-    const rendered = deps.renderer.render(renderInputFor(type, agency, { id, serial, issuedAt, validUntil, verifyUrl, fields }));
+    const statusListIndex = await chooseStatusListIndex(trx, agency.id, def.id);
+    const status = { list: statusListUrl(verifyUrl.replace(/\/v\/.*$/, ''), agency.id, def.id), index: statusListIndex };
+    const rendered = deps.renderer.render(renderInputFor(type, agency, { id, serial, issuedAt, validUntil, verifyUrl, fields, status }));
     lap('render');
 
     const doc = openPdf(rendered);
@@ -129,6 +133,8 @@ export async function issueStaged(
       idempotencyKey: null,
       requestHash,
       actor: 'bench',
+      statusListIndex,
+      publicUrl: verifyUrl.replace(/\/v\/.*$/, ''),
     });
     return pdf;
   });

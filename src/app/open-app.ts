@@ -11,6 +11,7 @@ import { PadesSigner } from '../signing/index.js';
 import {
   createApiKey,
   getAgency,
+  getDocumentById,
   listAgencies,
   openDatabase,
   openFilesystemBlobStore,
@@ -19,6 +20,7 @@ import {
   grantTypeEntitlement,
   type BlobStore,
   type OpenedDatabase,
+  type StoredDocument,
 } from '../store/index.js';
 import type { VerificationReport } from '../verify/report.js';
 import { DEMO_AGENCY, DEMO_AGENCY_ID, DEMO_API_KEY_FILE } from './demo.js';
@@ -31,6 +33,8 @@ import { retimestampArchive, type RetimestampProgress } from '../issuance/archiv
 import type { TimeStampAuthority } from '../timestamp/authority/index.js';
 import { verifyWithRegistry } from './verification.js';
 import { registerAgencyCertificate } from './agency-certificates.js';
+import { changeDocumentStatus, expireDueDocuments, supersedeDocument, type LifecycleDeps } from '../lifecycle/index.js';
+import { isDocumentId } from '../domain/identifiers.js';
 import { cachedIssuerDirectory, type PublishedIssuerDirectory } from './issuer-directory.js';
 
 export { DEMO_AGENCY_ID } from './demo.js';
@@ -47,9 +51,23 @@ export interface App {
   createDevSigningKey(agencyId: string, algorithm: string): Promise<{ lines: string[] }>;
   createApiKey(agencyId: string, label: string, scopes: string[]): Promise<string>;
   retimestamp(before: Date, onProgress?: (p: RetimestampProgress) => void): Promise<RetimestampProgress>;
+  /** Revoke, suspend or reinstate; `agencyId` defaults to the document's own agency (operator on the CLI). */
+  changeStatus(action: 'revoke' | 'suspend' | 'reinstate', req: LifecycleCommand, actor: string): Promise<StoredDocument>;
+  /** Issue a corrected successor and mark the document superseded, in one transaction. */
+  supersede(req: LifecycleCommand & { data: unknown }, actor: string): Promise<{ old: StoredDocument; successor: IssueResult }>;
+  /** Mark documents past their valid-until as expired (with log events); returns how many. */
+  expireDue(): Promise<number>;
   /** The built-in time-stamping authority, when this instance has one (development CA). */
   timeStampAuthority: TimeStampAuthority | undefined;
   close(): Promise<void>;
+}
+
+export interface LifecycleCommand {
+  documentId: string;
+  agencyId?: string;
+  reason?: unknown;
+  note?: unknown;
+  effectiveAt?: unknown;
 }
 
 /**
@@ -135,6 +153,14 @@ export async function openApp(config: Config, opts: { readOnly?: boolean } = {})
       issuers: await issuerDirectory.get(),
     });
 
+  const lifecycleDeps: LifecycleDeps = { db: database.db, publicUrl: config.publicUrl };
+  const agencyOf = async (req: LifecycleCommand): Promise<string> => {
+    if (req.agencyId) return req.agencyId;
+    const d = isDocumentId(req.documentId) ? await getDocumentById(database.db, req.documentId) : null;
+    if (!d) throw new AppError('not_found', 404, { th: 'ไม่พบเอกสาร', en: 'Document not found' });
+    return d.agencyId;
+  };
+
   const services = buildServices({
     config,
     database,
@@ -145,6 +171,7 @@ export async function openApp(config: Config, opts: { readOnly?: boolean } = {})
     pki: devCaEndpoints(config),
     tsa: authority ? tsaEndpoint(authority) : undefined,
     trustRoots: () => trustRoots,
+    lifecycle: lifecycleDeps,
     issuerDirectory: () => issuerDirectory.get(),
   });
 
@@ -168,6 +195,13 @@ export async function openApp(config: Config, opts: { readOnly?: boolean } = {})
       trustRoots = await loadTrustRoots(config);
       return { lines: [`created ${identity.keyAlgorithm} development signing key for ${agencyId} (NOT FOR PRODUCTION)`] };
     },
+    async changeStatus(action, req, actor) {
+      return changeDocumentStatus(lifecycleDeps, action, { ...req, reason: req.reason, agencyId: await agencyOf(req), actor });
+    },
+    async supersede(req, actor) {
+      return supersedeDocument({ ...lifecycleDeps, issuance: issuanceDeps }, { ...req, agencyId: await agencyOf(req), actor });
+    },
+    expireDue: () => expireDueDocuments(lifecycleDeps),
     timeStampAuthority: authority,
     async retimestamp(before, onProgress) {
       if (!timestamper) {
@@ -217,7 +251,7 @@ export async function initProject(config: Config, opts: { demo: boolean }): Prom
     let key: string;
     if (existsSync(keyFile)) key = (await readFile(keyFile, 'utf8')).trim();
     else {
-      key = (await createApiKey(database.db, DEMO_AGENCY_ID, 'demo', ['documents:issue', 'documents:read'])).secret;
+      key = (await createApiKey(database.db, DEMO_AGENCY_ID, 'demo', ['documents:issue', 'documents:read', 'documents:status'])).secret;
       await writeFile(keyFile, `${key}\n`, { mode: 0o600 });
     }
     lines.push(

@@ -16,6 +16,7 @@ import {
 } from '../store/index.js';
 import type { VerificationReport } from '../verify/report.js';
 import { registryStatus } from './registry-status.js';
+import { changeDocumentStatus, supersedeDocument, type LifecycleDeps } from '../lifecycle/index.js';
 import type { PublishedIssuerDirectory } from './issuer-directory.js';
 
 interface ServiceDeps {
@@ -28,6 +29,7 @@ interface ServiceDeps {
   pki?: BinaryHandler | undefined;
   tsa?: BinaryHandler | undefined;
   trustRoots(): Uint8Array[];
+  lifecycle: LifecycleDeps;
   issuerDirectory(): Promise<PublishedIssuerDirectory>;
 }
 
@@ -64,6 +66,9 @@ export function buildServices(deps: ServiceDeps): Services {
     validUntil: d.validUntil,
     pdfSha256: d.pdfSha256,
     pdfSize: d.pdfSize,
+    statusReason: d.statusReason,
+    statusChangedAt: d.statusChangedAt,
+    successorId: d.successorId,
   });
 
   const ownDocument = async (agencyId: string, id: string): Promise<StoredDocument | null> => {
@@ -112,6 +117,16 @@ export function buildServices(deps: ServiceDeps): Services {
         statusChangedAt: d.statusChangedAt,
         successorId: d.successorId,
       };
+    },
+    async changeStatus(caller, action, id, body) {
+      return view(await changeDocumentStatus(deps.lifecycle, action, { ...body, reason: body.reason, agencyId: caller.agencyId, documentId: id, actor: `apikey:${caller.keyId}` }));
+    },
+    async supersede(caller, id, body) {
+      const r = await supersedeDocument(
+        { ...deps.lifecycle, issuance: deps.issuance },
+        { data: body.data, reason: body.reason, note: body.note, agencyId: caller.agencyId, documentId: id, actor: `apikey:${caller.keyId}` },
+      );
+      return { old: await view(r.old), successor: await view(r.successor.document) };
     },
     async checkDigests(id, digests) {
       const r = await registryStatus(db, id, digests);

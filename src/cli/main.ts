@@ -10,6 +10,7 @@ import { verifyFromCli } from './verify-command.js';
 import { isPadesLevel } from '../issuance/sign-pdf.js';
 import { CA_REVOKE_USAGE, runCaRevokeCommand } from '../revocation/ca/index.js';
 import { keysDir } from '../app/keys.js';
+import { LIFECYCLE_USAGE, runLifecycleCommand } from './lifecycle-commands.js';
 
 const USAGE = `ekasarn — ออกและตรวจสอบเอกสารราชการดิจิทัล / issue and verify official digital documents
 
@@ -26,7 +27,8 @@ const USAGE = `ekasarn — ออกและตรวจสอบเอกส�
   ekasarn archive retimestamp [--before DATE]   add a document timestamp to documents whose newest timestamp's
                                         certificate expires before DATE (default: one year from now); resumable
   ekasarn tsa serve [--port N]          run the built-in RFC 3161 time-stamping authority alone
-  ekasarn apikey create [--agency ID] [--label TEXT] [--scopes "documents:issue documents:read"]
+  ekasarn apikey create [--agency ID] [--label TEXT] [--scopes "documents:issue documents:read documents:status"]
+${LIFECYCLE_USAGE}
 
 Environment: EKASARN_DATA (default ./data), DATABASE_URL, EKASARN_PUBLIC_URL, PORT, HOST — see README.md.`;
 
@@ -81,6 +83,9 @@ export async function main(argv: string[]): Promise<number> {
         alg: { type: 'string' },
         label: { type: 'string' },
         scopes: { type: 'string' },
+        reason: { type: 'string' },
+        note: { type: 'string' },
+        effective: { type: 'string' },
       },
     });
   } catch (e) {
@@ -195,6 +200,12 @@ export async function main(argv: string[]): Promise<number> {
           await app.close();
         }
       }
+      case 'revoke':
+      case 'suspend':
+      case 'reinstate':
+      case 'supersede':
+      case 'expire':
+        return runLifecycleCommand(cmd, sub, flags, config);
       case 'tsa': {
         if (sub !== 'serve') throw new AppError('usage', 2, { th: 'ใช้: ekasarn tsa serve [--port N]', en: 'usage: ekasarn tsa serve [--port N]' });
         return serveTsa(config);

@@ -1,5 +1,6 @@
 import { canonicalJson } from './canonical-json.js';
 import type { Bilingual, SubjectKind } from './document-type.js';
+import type { StatusListEntry } from './status-list.js';
 
 /**
  * The machine-readable twin of a document, embedded in the PDF/A-3 as the associated file `data.json`. It is the
@@ -21,6 +22,8 @@ export interface EmbeddedData {
   issuedAt: string;
   validUntil: string | null;
   verifyUrl: string;
+  /** The document's entry in its agency/type status list (documents issued before status lists have none). */
+  status?: StatusListEntry;
   fields: Record<string, unknown>;
 }
 
@@ -47,5 +50,9 @@ export function decodeEmbeddedData(bytes: Uint8Array): { data: EmbeddedData } | 
   if (!type || typeof type.id !== 'string' || typeof type.version !== 'number') return { error: 'data.json "type" is malformed' };
   if (!issuer || typeof issuer.id !== 'string') return { error: 'data.json "issuer" is malformed' };
   if (typeof d.fields !== 'object' || d.fields === null) return { error: 'data.json "fields" is missing' };
+  if (d.status !== undefined) {
+    const st = d.status as Record<string, unknown> | null;
+    if (!st || typeof st.list !== 'string' || !Number.isSafeInteger(st.index) || (st.index as number) < 0) return { error: 'data.json "status" is malformed' };
+  }
   return { data: parsed as EmbeddedData };
 }

@@ -9,6 +9,7 @@ import { verifyRoutes } from './routes/verify.js';
 import { binaryEndpointRoutes } from './routes/binary-endpoints.js';
 import { publicRegistryRoutes } from './routes/public-registry.js';
 import { verifyPageRoutes } from './routes/verify-page.js';
+import { lifecycleRoutes } from './routes/lifecycle.js';
 import type { Services } from './services.js';
 
 export async function buildHttpApp(services: Services, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
@@ -45,6 +46,7 @@ export async function buildHttpApp(services: Services, opts: { logger?: boolean 
   app.setNotFoundHandler((_req, reply) => reply.status(404).send(errorBody('not_found', 'ไม่พบสิ่งที่ขอ', 'Not found')));
 
   documentRoutes(app, services);
+  lifecycleRoutes(app, services);
   await app.register(async (scope) => verifyRoutes(scope, services));
   await app.register(async (scope) => binaryEndpointRoutes(scope, services));
   typeRoutes(app, services);

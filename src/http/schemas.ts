@@ -40,6 +40,9 @@ export const documentView = {
     validUntil: { type: ['string', 'null'] },
     pdfSha256: { type: 'string' },
     pdfSize: { type: 'integer' },
+    statusReason: { type: ['string', 'null'] },
+    statusChangedAt: { type: ['string', 'null'] },
+    successorId: { type: ['string', 'null'] },
     links: { type: 'object', additionalProperties: { type: 'string' } },
   },
 } as const;

@@ -21,6 +21,15 @@ export interface IssuedDocumentView {
   validUntil: string | null;
   pdfSha256: string;
   pdfSize: number;
+  statusReason: string | null;
+  statusChangedAt: string | null;
+  successorId: string | null;
+}
+
+export interface StatusChangeBody {
+  reason?: unknown;
+  note?: unknown;
+  effectiveAt?: unknown;
 }
 
 export interface PublicStatus {
@@ -92,6 +101,8 @@ export interface Services {
   getDocument(caller: Caller, id: string): Promise<(IssuedDocumentView & { data: Record<string, unknown> }) | null>;
   getPdf(caller: Caller, id: string): Promise<Uint8Array | null>;
   publicStatus(id: string): Promise<PublicStatus | null>;
+  changeStatus(caller: Caller, action: 'revoke' | 'suspend' | 'reinstate', id: string, body: StatusChangeBody): Promise<IssuedDocumentView>;
+  supersede(caller: Caller, id: string, body: StatusChangeBody & { data: unknown }): Promise<{ old: IssuedDocumentView; successor: IssuedDocumentView }>;
   /** The registry's answer for a held file's digests (null: no such document). */
   checkDigests(id: string, digests: RegistryDigests): Promise<RegistryStatus | null>;
   /** Documents with this id or printed serial number. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { canonicalJson } from '../domain/canonical-json.js';
 import { validUntilFor, type TypeDefinition } from '../domain/document-type.js';
 import { EMBEDDED_DATA_FILENAME, EMBEDDED_DATA_FORMAT, encodeEmbeddedData, type EmbeddedData } from '../domain/embedded-data.js';
@@ -26,6 +26,9 @@ import {
   type StoredDocument,
 } from '../store/index.js';
 import { signPdf, type PadesLevel } from './sign-pdf.js';
+import { recordDocumentEvent } from '../lifecycle/document-events.js';
+import { statusListUrl, type StatusListEntry } from '../domain/status-list.js';
+import { chooseStatusListIndex } from './status-list-index.js';
 import type { Timestamper } from './timestamper.js';
 import type { RevocationDataSource } from './validation-data.js';
 
@@ -58,6 +61,8 @@ export interface IssueRequest {
   actor: string;
   /** Overrides the configured PAdES level for this document. */
   level?: PadesLevel | undefined;
+  /** More work in the same transaction once the document is recorded (e.g. marking the document it supersedes). */
+  alsoInTransaction?: (trx: Transaction<Database>, document: StoredDocument) => Promise<void>;
 }
 
 export interface IssueResult {
@@ -97,7 +102,18 @@ async function replayOrConflict(deps: IssuanceDeps, existing: StoredDocument, re
   return { document: existing, pdf, created: false };
 }
 
-function embeddedData(type: LoadedType, agency: Agency, d: { id: string; serial: string; issuedAt: Date; validUntil: string | null; verifyUrl: string; fields: Record<string, unknown> }): EmbeddedData {
+/** What one document is rendered from, besides its type and agency. */
+export interface DocumentFacts {
+  id: string;
+  serial: string;
+  issuedAt: Date;
+  validUntil: string | null;
+  verifyUrl: string;
+  fields: Record<string, unknown>;
+  status?: StatusListEntry;
+}
+
+function embeddedData(type: LoadedType, agency: Agency, d: DocumentFacts): EmbeddedData {
   const def = type.definition;
   return {
     format: EMBEDDED_DATA_FORMAT,
@@ -110,6 +126,7 @@ function embeddedData(type: LoadedType, agency: Agency, d: { id: string; serial:
     issuedAt: d.issuedAt.toISOString(),
     validUntil: d.validUntil,
     verifyUrl: d.verifyUrl,
+    ...(d.status ? { status: d.status } : {}),
     fields: d.fields,
   };
 }
@@ -134,6 +151,8 @@ export async function recordIssuedDocument(
     idempotencyKey: string | null;
     requestHash: string;
     actor: string;
+    statusListIndex: number | null;
+    publicUrl: string;
   },
 ): Promise<StoredDocument> {
   const row = await insertDocument(trx, {
@@ -151,26 +170,26 @@ export async function recordIssuedDocument(
     validUntil: d.validUntil,
     idempotencyKey: d.idempotencyKey,
     requestHash: d.requestHash,
+    statusListIndex: d.statusListIndex,
   });
   await insertDocumentVersion(trx, { documentId: d.id, version: 1, blobKey: d.id, pdfSha256: d.pdfSha256, pdfSize: d.pdf.length, level: d.level, reason: 'issued' });
-  // No personal data in the audit trail: ids, type, serial and digest only.
-  await appendAuditEvent(trx, {
-    actor: d.actor,
-    action: 'document.issue',
-    agencyId: d.agencyId,
-    documentId: d.id,
-    details: { typeId: d.type.id, typeVersion: d.type.version, serial: d.serial, pdfSha256: d.pdfSha256, level: d.level },
-    at: d.issuedAt,
-  });
+  // Audit trail and transparency log: ids, type, serial and digest only — no personal data.
+  await recordDocumentEvent(
+    trx,
+    {
+      kind: 'issued',
+      document: { id: d.id, agencyId: d.agencyId, typeId: d.type.id, pdfSha256: d.pdfSha256 },
+      at: d.issuedAt,
+      actor: d.actor,
+      audit: { typeVersion: d.type.version, serial: d.serial, level: d.level },
+    },
+    d.publicUrl,
+  );
   return row;
 }
 
 /** What the renderer gets for one document: the type's template, the fields, the printed metadata and data.json. */
-export function renderInputFor(
-  type: LoadedType,
-  agency: Agency,
-  d: { id: string; serial: string; issuedAt: Date; validUntil: string | null; verifyUrl: string; fields: Record<string, unknown> },
-): RenderInput {
+export function renderInputFor(type: LoadedType, agency: Agency, d: DocumentFacts): RenderInput {
   const def = type.definition;
   return {
     templateSource: type.templateSource,
@@ -244,7 +263,11 @@ export async function issueDocument(deps: IssuanceDeps, req: IssueRequest): Prom
     const { document, pdf } = await withTransaction(deps.db, async (trx) => {
       const year = bangkokYear(issuedAt);
       const serial = formatSerial(def.serial.pattern, { sequence: await nextSerialNumber(trx, agency.id, def.id, year), year });
-      const rendered = await deps.renderer.render(renderInputFor(type, agency, { id, serial, issuedAt, validUntil, verifyUrl, fields }));
+      // After the serial counter's row lock: issuances of this agency/type are serialised here, so the free position
+      // found cannot be taken by a concurrent one (the unique index guards the rare case across a year boundary).
+      const statusIndex = await chooseStatusListIndex(trx, agency.id, def.id);
+      const status = { list: statusListUrl(deps.publicUrl, agency.id, def.id), index: statusIndex };
+      const rendered = await deps.renderer.render(renderInputFor(type, agency, { id, serial, issuedAt, validUntil, verifyUrl, fields, status }));
       const signed = await signPdf(rendered, signer, {
         reason: `ออก${def.name.th} เลขที่ ${serial}`,
         location: agency.nameTh,
@@ -273,7 +296,10 @@ export async function issueDocument(deps: IssuanceDeps, req: IssueRequest): Prom
         idempotencyKey: req.idempotencyKey ?? null,
         requestHash,
         actor: req.actor,
+        statusListIndex: statusIndex,
+        publicUrl: deps.publicUrl,
       });
+      if (req.alsoInTransaction) await req.alsoInTransaction(trx, row);
       return { document: row, pdf: signed };
     });
     return { document, pdf, created: true };

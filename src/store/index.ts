@@ -18,3 +18,5 @@ export { type BlobStore, BLOB_KEY_PATTERN, InvalidBlobKeyError, assertBlobKey } 
 export { FilesystemBlobStore, openFilesystemBlobStore } from './blobs/filesystem-blob-store.js';
 export * from './repos/document-versions.js';
 export * from './repos/issuer-directory.js';
+export * from './repos/log-events.js';
+export * from './repos/webhooks.js';

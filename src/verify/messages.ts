@@ -1,6 +1,7 @@
 // Citizen-facing sentences, Thai first. Short and plain: a person at a counter must understand them.
 // Technical precision lives in Check.detail, not here.
 import { TST_CHECK_MESSAGES } from '../timestamp/messages.js';
+import { formatEnglishDate, formatThaiDate } from '../domain/thai-date.js';
 import { revocationCheck, type RevocationCheckId } from '../revocation/check/revocation-messages.js';
 
 export interface LocalizedText {
@@ -237,7 +238,16 @@ export type CheckId = keyof typeof CHECK_MESSAGES;
 
 export const SKIPPED_SUFFIX: LocalizedText = t(' — ไม่ได้ตรวจ', ' — not checked');
 
-type VerdictContext = { signer?: string; successor?: string };
+type VerdictContext = { signer?: string; successor?: string; validUntil?: string };
+
+/** "15 มกราคม พ.ศ. 2568" / "15 January 2025", or the raw text when it is not a date. */
+function until(iso: string): LocalizedText {
+  try {
+    return { th: formatThaiDate(iso), en: formatEnglishDate(iso) };
+  } catch {
+    return { th: iso, en: iso };
+  }
+}
 
 /** One sentence per verdict. Keys must cover every Verdict (checked by the type below and by a test). */
 export const VERDICT_MESSAGES: Record<
@@ -260,7 +270,10 @@ export const VERDICT_MESSAGES: Record<
     successor
       ? t(`เอกสารนี้มีฉบับใหม่มาแทนแล้ว (${successor}) โปรดใช้ฉบับใหม่`, `This document has been replaced by a newer one (${successor}). Please use the new one.`)
       : t('เอกสารนี้มีฉบับใหม่มาแทนแล้ว โปรดใช้ฉบับใหม่', 'This document has been replaced by a newer one. Please use the new one.'),
-  EXPIRED: () => t('เอกสารนี้หมดอายุแล้ว', 'This document has expired.'),
+  EXPIRED: ({ validUntil }) =>
+    validUntil
+      ? t(`เอกสารนี้หมดอายุแล้ว (ใช้ได้ถึง ${until(validUntil).th})`, `This document has expired (it was valid until ${until(validUntil).en}).`)
+      : t('เอกสารนี้หมดอายุแล้ว', 'This document has expired.'),
   NOT_SIGNED: () =>
     t('เอกสารนี้ไม่มีลายมือชื่ออิเล็กทรอนิกส์ จึงยืนยันไม่ได้ว่าเป็นของจริง', 'This document has no digital signature, so it cannot be confirmed as genuine.'),
   MALFORMED: () =>

@@ -224,7 +224,7 @@ export function signerDisplayName(signer: SignerSummary | undefined): string | u
   return cn || o || signer.subject || undefined;
 }
 
-export function summarize(verdict: Verdict, context: { signer?: string; successor?: string } = {}): LocalizedText {
+export function summarize(verdict: Verdict, context: { signer?: string; successor?: string; validUntil?: string } = {}): LocalizedText {
   return VERDICT_MESSAGES[verdict](context);
 }
 
@@ -266,6 +266,8 @@ export interface VerificationReportInput {
   status?: Record<string, unknown>;
   /** Successor reference for SUPERSEDED sentences. */
   successor?: string;
+  /** Until when the document was valid, for EXPIRED sentences. */
+  validUntil?: string;
   level?: PadesLevel;
   signingTime?: SigningTime;
   timestamps?: TimestampReport[];
@@ -276,7 +278,8 @@ export function buildVerificationReport(input: VerificationReportInput): Verific
   const checks = input.checks ?? [];
   const all = [...checks, ...input.signatures.flatMap((s) => s.checks)];
   const verdict = decideVerdict(all);
-  const ctx: { signer?: string; successor?: string } = {};
+  const ctx: { signer?: string; successor?: string; validUntil?: string } = {};
+  if (input.validUntil) ctx.validUntil = input.validUntil;
   const firstSigner = signerDisplayName(input.signatures.find((s) => s.signer)?.signer);
   if (firstSigner) ctx.signer = firstSigner;
   if (input.successor) ctx.successor = input.successor;

@@ -13,8 +13,14 @@ const TABLES = [
   'document_types',
   'document_versions',
   'documents',
+  'log_checkpoints',
+  'log_events',
+  'log_hashes',
+  'log_head',
   'serial_counters',
   'type_entitlements',
+  'webhook_deliveries',
+  'webhook_subscriptions',
 ];
 
 describeEachDialect('migrations', (dialect) => {

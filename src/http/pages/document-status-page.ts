@@ -1,5 +1,6 @@
 import { formatEnglishDate, formatThaiDate } from '../../domain/thai-date.js';
 import type { PublicStatus } from '../services.js';
+import { statusReasonLabel } from '../../domain/lifecycle.js';
 import { esc, layout, type Lang } from './html.js';
 
 const STATUS_TEXT: Record<string, { th: string; en: string; tone: 'ok' | 'warn' | 'bad' }> = {
@@ -34,7 +35,7 @@ export function documentStatusPage(lang: Lang, s: PublicStatus, selfPath: string
     <dt>${esc(L('วันที่ออก', 'Issued on'))}</dt><dd>${esc(date(lang, s.issuedAt))}</dd>
     <dt>${esc(L('ใช้ได้ถึง', 'Valid until'))}</dt><dd>${esc(s.validUntil ? date(lang, s.validUntil) : L('ไม่มีกำหนดหมดอายุ', 'No expiry'))}</dd>
     <dt>${esc(L('รหัสเอกสาร', 'Document id'))}</dt><dd><code>${esc(s.id)}</code></dd>
-    ${s.statusReason ? `<dt>${esc(L('เหตุผล', 'Reason'))}</dt><dd id="status-reason">${esc(s.statusReason)}</dd>` : ''}
+    ${s.statusReason ? `<dt>${esc(L('เหตุผล', 'Reason'))}</dt><dd id="status-reason">${esc(L(statusReasonLabel(s.statusReason).th, statusReasonLabel(s.statusReason).en))}</dd>` : ''}
     ${s.statusChangedAt ? `<dt>${esc(L('มีผลตั้งแต่', 'Since'))}</dt><dd>${esc(date(lang, s.statusChangedAt))}</dd>` : ''}
     ${s.successorId ? `<dt>${esc(L('ฉบับใหม่', 'New document'))}</dt><dd><a id="successor-link" href="/v/${encodeURIComponent(s.successorId)}?lang=${lang}"><code>${esc(s.successorId)}</code></a></dd>` : ''}
   </dl>

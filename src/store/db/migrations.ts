@@ -148,6 +148,80 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.alterTable('documents').addColumn('successor_id', 'text').execute();
       },
     },
+    // Lifecycle and transparency. Every issuance and status change writes a log_events row in its own transaction
+    // (an outbox); the integrator later gives each event its log index and leaf bytes and extends the Merkle tree
+    // (log_hashes: tlog "stored hashes") and signs a checkpoint. Webhook deliveries are queued the same way.
+    '0004_lifecycle_log': {
+      async up(db: Kysely<any>): Promise<void> {
+        const autoId = (t: any) =>
+          dialect === 'postgres' ? t.addColumn('id', 'serial', (c: any) => c.primaryKey()) : t.addColumn('id', 'integer', (c: any) => c.primaryKey().autoIncrement());
+        const bytes = dialect === 'postgres' ? 'bytea' : 'blob';
+        await autoId(db.schema.createTable('log_events'))
+          .addColumn('at', 'text', (c: any) => c.notNull())
+          .addColumn('kind', 'text', (c: any) => c.notNull())
+          .addColumn('agency_id', 'text', (c: any) => c.notNull())
+          .addColumn('type_id', 'text', (c: any) => c.notNull())
+          .addColumn('document_id', 'text', (c: any) => c.notNull())
+          .addColumn('pdf_sha256', 'text', (c: any) => c.notNull())
+          .addColumn('successor_id', 'text')
+          .addColumn('log_index', 'integer', (c: any) => c.unique())
+          .addColumn('leaf_json', 'text')
+          .execute();
+        await db.schema.createIndex('log_events_document_idx').on('log_events').column('document_id').execute();
+        await db.schema
+          .createTable('log_hashes')
+          .addColumn('idx', 'integer', (c) => c.primaryKey())
+          .addColumn('hash', bytes as any, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('log_checkpoints')
+          .addColumn('tree_size', 'integer', (c) => c.primaryKey())
+          .addColumn('note', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        // One row: the integrated size. Locking it serialises integrators across processes.
+        await db.schema
+          .createTable('log_head')
+          .addColumn('id', 'integer', (c) => c.primaryKey())
+          .addColumn('tree_size', 'integer', (c) => c.notNull())
+          .execute();
+        await db.insertInto('log_head').values({ id: 1, tree_size: 0 }).execute();
+
+        await db.schema.alterTable('documents').addColumn('status_note', 'text').execute();
+        await db.schema.alterTable('documents').addColumn('status_list_index', 'integer').execute();
+        await db.schema
+          .createIndex('documents_status_list_idx')
+          .on('documents')
+          .columns(['agency_id', 'type_id', 'status_list_index'])
+          .unique()
+          .execute();
+
+        await db.schema
+          .createTable('webhook_subscriptions')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('agency_id', 'text', (c) => c.notNull().references('agencies.id'))
+          .addColumn('type_id', 'text', (c) => c.notNull())
+          .addColumn('url', 'text', (c) => c.notNull())
+          .addColumn('secret', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('disabled_at', 'text')
+          .execute();
+        await autoId(db.schema.createTable('webhook_deliveries'))
+          .addColumn('subscription_id', 'text', (c: any) => c.notNull().references('webhook_subscriptions.id'))
+          .addColumn('event_id', 'integer', (c: any) => c.notNull())
+          .addColumn('payload_json', 'text', (c: any) => c.notNull())
+          .addColumn('state', 'text', (c: any) => c.notNull())
+          .addColumn('attempts', 'integer', (c: any) => c.notNull())
+          .addColumn('next_attempt_at', 'text', (c: any) => c.notNull())
+          .addColumn('last_status', 'integer')
+          .addColumn('last_error', 'text')
+          .addColumn('delivered_at', 'text')
+          .addColumn('created_at', 'text', (c: any) => c.notNull())
+          .addUniqueConstraint('webhook_deliveries_event_uq', ['subscription_id', 'event_id'])
+          .execute();
+        await db.schema.createIndex('webhook_deliveries_due_idx').on('webhook_deliveries').columns(['state', 'next_attempt_at']).execute();
+      },
+    },
   };
 }
 

@@ -53,6 +53,10 @@ export interface DocumentsTable {
   status_changed_at: string | null;
   /** The document that replaces this one (status superseded). */
   successor_id: string | null;
+  /** The agency's note on the last status change (internal: not shown publicly). */
+  status_note: string | null;
+  /** Position of this document in its agency/type Bitstring Status List (random, unique). */
+  status_list_index: number | null;
 }
 
 export interface DocumentVersionsTable {
@@ -111,6 +115,63 @@ export interface AgencyCertificatesTable {
   added_at: string;
 }
 
+/** The transparency log's outbox and leaves: one row per issuance or status change, no personal data. */
+export interface LogEventsTable {
+  id: Generated<number>;
+  at: string;
+  kind: string;
+  agency_id: string;
+  type_id: string;
+  document_id: string;
+  pdf_sha256: string;
+  successor_id: string | null;
+  /** Set when integrated into the Merkle tree, with the exact leaf bytes (RFC 8785 JSON). */
+  log_index: number | null;
+  leaf_json: string | null;
+}
+
+/** tlog stored hashes: index → 32-byte hash. */
+export interface LogHashesTable {
+  idx: number;
+  hash: Uint8Array;
+}
+
+export interface LogCheckpointsTable {
+  tree_size: number;
+  note: string;
+  created_at: string;
+}
+
+export interface LogHeadTable {
+  id: number;
+  tree_size: number;
+}
+
+export interface WebhookSubscriptionsTable {
+  id: string;
+  agency_id: string;
+  type_id: string;
+  url: string;
+  secret: string;
+  created_at: string;
+  disabled_at: string | null;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  subscription_id: string;
+  event_id: number;
+  payload_json: string;
+  /** pending | delivered | failed (gave up) */
+  state: string;
+  attempts: number;
+  next_attempt_at: string;
+  last_status: number | null;
+  last_error: string | null;
+  delivered_at: string | null;
+  created_at: string;
+}
+
 export interface Database {
   agencies: AgenciesTable;
   document_types: DocumentTypesTable;
@@ -121,6 +182,12 @@ export interface Database {
   api_keys: ApiKeysTable;
   type_entitlements: TypeEntitlementsTable;
   agency_certificates: AgencyCertificatesTable;
+  log_events: LogEventsTable;
+  log_hashes: LogHashesTable;
+  log_checkpoints: LogCheckpointsTable;
+  log_head: LogHeadTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type AgencyRow = Selectable<AgenciesTable>;

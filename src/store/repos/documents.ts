@@ -1,3 +1,4 @@
+import { DOCUMENT_STATUSES, type DocumentStatus } from '../../domain/lifecycle.js';
 import type { Executor } from '../db/transaction.js';
 import type { DocumentRow } from '../db/schema.js';
 import {
@@ -17,9 +18,9 @@ import {
 export const SUBJECT_KINDS = ['citizen', 'juristic'] as const;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];
 
-/** Lifecycle states. Only `active` is written today; the others are reserved for the lifecycle service. */
-export const DOCUMENT_STATUSES = ['active', 'revoked', 'suspended', 'superseded', 'expired'] as const;
-export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
+
+/** Lifecycle states (rules in src/domain/lifecycle.ts; written by src/lifecycle). */
+export { DOCUMENT_STATUSES, type DocumentStatus };
 
 export interface StoredDocument {
   /** Unguessable, URL-safe (≥ 128 random bits); also the blob key of the PDF. */
@@ -47,6 +48,10 @@ export interface StoredDocument {
   statusReason: string | null;
   statusChangedAt: string | null;
   successorId: string | null;
+  /** Internal note on the last status change. */
+  statusNote: string | null;
+  /** Index in the agency/type Bitstring Status List. */
+  statusListIndex: number | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -68,6 +73,7 @@ export interface NewDocumentInput {
   validUntil?: Date | string | null;
   idempotencyKey?: string | null;
   requestHash?: string | null;
+  statusListIndex?: number | null;
 }
 
 function toDocument(row: DocumentRow): StoredDocument {
@@ -91,6 +97,8 @@ function toDocument(row: DocumentRow): StoredDocument {
     statusReason: row.status_reason ?? null,
     statusChangedAt: row.status_changed_at ?? null,
     successorId: row.successor_id ?? null,
+    statusNote: row.status_note ?? null,
+    statusListIndex: row.status_list_index ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -124,6 +132,8 @@ export async function insertDocument(db: Executor, input: NewDocumentInput): Pro
     status_reason: null,
     status_changed_at: null,
     successor_id: null,
+    status_note: null,
+    status_list_index: input.statusListIndex ?? null,
   };
   await db.insertInto('documents').values(row).execute();
   return toDocument(row);
@@ -164,4 +174,78 @@ export async function findDocumentsByPdfSha256(db: Executor, pdfSha256: string):
 export async function findDocumentsBySerial(db: Executor, serial: string, limit = 20): Promise<StoredDocument[]> {
   const rows = await db.selectFrom('documents').selectAll().where('serial', '=', serial).orderBy('issued_at').limit(limit).execute();
   return rows.map(toDocument);
+}
+
+/**
+ * Moves a document from one status to another, only if it is still in `from` (a concurrent change makes this return
+ * false instead of overwriting it). Call inside the transaction that also writes the audit and log events.
+ */
+export async function updateDocumentStatus(
+  trx: Executor,
+  id: string,
+  change: { from: DocumentStatus; to: DocumentStatus; reason: string | null; note: string | null; effectiveAt: string; successorId?: string | null },
+): Promise<boolean> {
+  const r = await trx
+    .updateTable('documents')
+    .set({
+      status: oneOf('document.status', change.to, DOCUMENT_STATUSES),
+      status_reason: optionalText('document.statusReason', change.reason, { max: 50 }),
+      status_note: optionalText('document.statusNote', change.note, { max: 1000 }),
+      status_changed_at: timestamp('document.statusChangedAt', change.effectiveAt),
+      ...(change.successorId !== undefined ? { successor_id: change.successorId } : {}),
+      updated_at: nowIso(),
+    })
+    .where('id', '=', id)
+    .where('status', '=', change.from)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Active documents whose valid-until has passed (for the expiry sweep), oldest first. */
+export async function findDueForExpiry(db: Executor, now: Date, limit = 500): Promise<StoredDocument[]> {
+  const rows = await db
+    .selectFrom('documents')
+    .selectAll()
+    .where('status', '=', 'active')
+    .where('valid_until', 'is not', null)
+    .where('valid_until', '<', now.toISOString())
+    .orderBy('valid_until')
+    .limit(limit)
+    .execute();
+  return rows.map(toDocument);
+}
+
+/** Is this status-list position of the agency's type already taken? */
+export async function statusListIndexTaken(db: Executor, agencyId: string, typeId: string, index: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('documents')
+    .select('id')
+    .where('agency_id', '=', agencyId)
+    .where('type_id', '=', typeId)
+    .where('status_list_index', '=', index)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Status and list position of every document of an agency's type that has one (to build its status list). */
+export async function listStatusEntries(db: Executor, agencyId: string, typeId: string): Promise<{ index: number; status: DocumentStatus }[]> {
+  const rows = await db
+    .selectFrom('documents')
+    .select(['status_list_index', 'status'])
+    .where('agency_id', '=', agencyId)
+    .where('type_id', '=', typeId)
+    .where('status_list_index', 'is not', null)
+    .execute();
+  return rows.map((r) => ({ index: Number(r.status_list_index), status: r.status as DocumentStatus }));
+}
+
+/** How many documents an agency has of a type (sizes its status list). */
+export async function countDocumentsOfType(db: Executor, agencyId: string, typeId: string): Promise<number> {
+  const row = await db
+    .selectFrom('documents')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('agency_id', '=', agencyId)
+    .where('type_id', '=', typeId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

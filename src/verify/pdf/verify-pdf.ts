@@ -365,5 +365,6 @@ async function verifyPdfUnsafe(input: Uint8Array, opts: VerifyPdfOptions): Promi
     ...(document ? { document } : {}),
     ...(status ? { status } : {}),
     ...(successor ? { successor } : {}),
+    ...(document && typeof document.validUntil === 'string' ? { validUntil: document.validUntil } : {}),
   });
 }

@@ -1,5 +1,6 @@
 import type { Check, SignatureReport, TimestampReport, Verdict, VerificationReport } from '../../verify/index.js';
 import { showDate, showDateTime } from './dates.js';
+import { statusReasonLabel } from '../../domain/lifecycle.js';
 import { say, type Lang } from './strings.js';
 import type { TypeLabels } from './registry-client.js';
 
@@ -117,7 +118,7 @@ function statusSection(status: Record<string, unknown> | undefined, lang: Lang):
   box.append(
     definitionList([
       [say('statusWord', {}, lang), el('strong', {}, label || st)],
-      [say('statusReason', {}, lang), typeof status.reason === 'string' ? status.reason : ''],
+      [say('statusReason', {}, lang), typeof status.reason === 'string' ? statusReasonLabel(status.reason)[lang] : ''],
       [say('statusSince', {}, lang), typeof status.changedAt === 'string' ? showDateTime(status.changedAt, lang) : ''],
       [say('successor', {}, lang), successor ? el('a', { href: `/v/${encodeURIComponent(successor)}?lang=${lang}`, id: 'successor-link' }, successor) : ''],
     ]),
