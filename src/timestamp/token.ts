@@ -15,6 +15,7 @@ import { childrenOf, decodeOid, readTlv, type Tlv } from '../verify/der.js';
 import { bitsSet, hexOf, integerHex, parseGeneralizedTime } from './der-values.js';
 import { TimestampError } from './errors.js';
 import { FAILURE_BITS, STATUS_NAMES, TSP_OID, hashByOid, type TimestampHash } from './oids.js';
+import { fromBerSafe } from '../verify/cms/safe-ber.js';
 
 export interface TstInfo {
   genTime: Date;
@@ -120,7 +121,7 @@ function withElement<T>(bytes: Uint8Array, what: string, read: (el: El) => T): T
       if (!(e instanceof BerFallback)) throw e;
     }
   }
-  const r = asn1js.fromBER(bytes);
+  const r = fromBerSafe(bytes);
   if (r.offset === -1) fail(`${what}: not DER/BER (${r.result.error || 'decoding failed'})`);
   if (r.offset !== bytes.length) fail(`${what}: ${bytes.length - r.offset} bytes of trailing data`);
   return read(asn1Element(r.result));

@@ -122,7 +122,16 @@ async function findSigner(si: SignerInfoData, certs: readonly ParsedCertificate[
   const sid = si.sid;
   if (sid.kind === 'issuerSerial') {
     const bySerial = certs.filter((c) => bytesEqual(c.serialBytes, sid.serial));
-    return bySerial.find((c) => bytesEqual(c.issuerDer, sid.issuerDer)) ?? bySerial.find((c) => c.issuerKey === nameKeyOf(sid.issuer()));
+    const exact = bySerial.find((c) => bytesEqual(c.issuerDer, sid.issuerDer));
+    if (exact || bySerial.length === 0) return exact;
+    let issuerKey: string;
+    try {
+      issuerKey = nameKeyOf(sid.issuer());
+    } catch (e) {
+      // Found by fuzzing: the issuer name is decoded lazily, only here, so its errors escaped as internal errors.
+      throw new Stop('tst.parse', `SignerInfo sid issuer name does not decode: ${(e as Error).message}`);
+    }
+    return bySerial.find((c) => c.issuerKey === issuerKey);
   }
   const ski = toHex(sid.ski);
   return certs.find((c) => c.subjectKeyId === ski);

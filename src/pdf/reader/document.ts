@@ -12,8 +12,13 @@ import { XrefEntry, XrefSection, findStartXref, loadXrefChain, revisionEnd } fro
 export interface OpenPdfOptions {
   /** Cap on any single decoded stream (bytes). Default 64 MiB. */
   maxDecodedSize?: number;
-  /** Cap on all bytes decoded through `decodeStream` over the document's life. Default 512 MiB. */
+  /** Cap on all bytes decoded (xref streams, `decodeStream`) over the document's life. Default 64 MiB. */
   maxTotalDecodedSize?: number;
+  /**
+   * Draw decoded bytes from this budget instead of a fresh one (maxTotalDecodedSize is then ignored). Give the
+   * budget of the whole file when opening a prefix of it again (a revision), so re-opening cannot multiply the work.
+   */
+  decodeBudget?: DecodeBudget;
   /** Cap on the number of cross-reference entries over all sections. Default 1,000,000. */
   maxObjects?: number;
   /** Cap on the length of the /Prev chain. Default 1,000. */
@@ -44,6 +49,19 @@ export interface PdfPage {
 
 type ResolvedEntry = XrefEntry & { revision: number };
 
+/** Bytes that may still be decoded; shared by every document opened with it. */
+export interface DecodeBudget {
+  remaining: number;
+}
+
+/**
+ * Why 64 MiB: inflating runs at ~60 MB/s on a small shared core, so this bounds a decompression bomb to about a
+ * second and its retained memory (cached object streams) to 64 MiB. Issued documents decode well under 1 MiB; a
+ * 20 MB file whose object streams compress 3:1 still fits. It used to be 512 MiB: a 1 MB file of object-stream
+ * bombs then took ~10 s and ~500 MB of RSS to verify (found by the hostile-graph tests).
+ */
+export const DEFAULT_MAX_TOTAL_DECODED_SIZE = 64 * 1024 * 1024;
+
 interface ObjStm {
   data: Uint8Array;
   /** Object number and offset (relative to the whole decoded data) of each object. */
@@ -62,8 +80,8 @@ export class PdfDocument {
   /** Revisions in file order; the last one is the newest. */
   readonly revisions: PdfRevision[];
   readonly maxDecodedSize: number;
-  /** Remaining budget of decoded bytes (see OpenPdfOptions.maxTotalDecodedSize). */
-  private decodeBudget: number;
+  /** Remaining budget of decoded bytes (see OpenPdfOptions.maxTotalDecodedSize and decodeBudget). */
+  readonly decodeBudget: DecodeBudget;
   /** Kind of the section `startxref` points to: the style an incremental update must follow. */
   private readonly startXrefKind: 'table' | 'stream';
 
@@ -77,13 +95,14 @@ export class PdfDocument {
     if (!(bytes instanceof Uint8Array)) throw new PdfParseError('input is not a Uint8Array');
     this.bytes = bytes;
     this.maxDecodedSize = options.maxDecodedSize ?? DEFAULT_MAX_DECODED_SIZE;
-    this.decodeBudget = options.maxTotalDecodedSize ?? 512 * 1024 * 1024;
+    this.decodeBudget = options.decodeBudget ?? { remaining: options.maxTotalDecodedSize ?? DEFAULT_MAX_TOTAL_DECODED_SIZE };
     if (indexOfAscii(bytes, '%PDF-', 0, 1024) < 0) throw new PdfParseError('not a PDF: no "%PDF-" header in the first 1024 bytes');
     this.startXref = findStartXref(bytes);
     const sections = loadXrefChain(bytes, this.startXref, {
       maxObjects: options.maxObjects ?? 1_000_000,
       maxSections: options.maxRevisions ?? 1000,
       maxDecodedSize: this.maxDecodedSize,
+      budget: this.decodeBudget,
     });
     this.trailer = sections[0]!.trailer;
     const { revisions, sectionRevision } = buildRevisions(bytes, sections);
@@ -189,10 +208,21 @@ export class PdfDocument {
 
   /** Decodes a stream's data (filters, predictors) with the document's size cap. */
   decodeStream(stream: PdfStream, maxSize = this.maxDecodedSize): Uint8Array {
-    if (this.decodeBudget <= 0) throw new PdfParseError('total decoded stream data exceeds the document limit');
-    const data = decodeStreamData(stream, (o) => (o === undefined ? undefined : this.resolve(o)), Math.min(maxSize, this.decodeBudget));
-    this.decodeBudget -= data.length;
-    return data;
+    if (this.decodeBudget.remaining <= 0) throw new PdfParseError('total decoded stream data exceeds the document limit');
+    // Charge what was inflated even when the decode fails: a bomb stopped at its cap did that work. Found by the
+    // hostile-graph tests: a /DSS listing one bomb 3,000 times inflated 4 MB per entry, free, for two minutes.
+    const meter = { produced: 0 };
+    let charged = 0;
+    try {
+      const data = decodeStreamData(stream, (o) => (o === undefined ? undefined : this.resolve(o)), Math.min(maxSize, this.decodeBudget.remaining), meter);
+      charged = Math.max(meter.produced, data.length);
+      return data;
+    } catch (e) {
+      charged = meter.produced;
+      throw e;
+    } finally {
+      this.decodeBudget.remaining -= charged;
+    }
   }
 
   /** Walks the page tree depth-first in page order, refusing loops. Lazy: stop early to read only what you need. */

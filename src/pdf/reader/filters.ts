@@ -12,7 +12,12 @@ export const DEFAULT_MAX_DECODED_SIZE = 64 * 1024 * 1024;
 /** Deflate expands at most ~1032:1, so feeding input in bounded chunks bounds each step's allocation. */
 const MAX_DEFLATE_RATIO = 1032;
 
-export function inflateCapped(data: Uint8Array, maxSize: number): Uint8Array {
+/** Counts bytes produced by decoding, including by a decode that then fails (see decodeStreamData). */
+export interface DecodeMeter {
+  produced: number;
+}
+
+export function inflateCapped(data: Uint8Array, maxSize: number, meter?: DecodeMeter): Uint8Array {
   // PDF says zlib (RFC 1950); some writers emit raw deflate. Check the zlib header to pick the decoder.
   const cmf = data[0] ?? 0;
   const flg = data[1] ?? 0;
@@ -22,6 +27,7 @@ export function inflateCapped(data: Uint8Array, maxSize: number): Uint8Array {
   let done = false;
   const onData = (chunk: Uint8Array, final: boolean): void => {
     total += chunk.length;
+    if (meter) meter.produced += chunk.length;
     if (total > maxSize) throw new PdfParseError(`decoded stream exceeds the limit of ${maxSize} bytes`);
     if (chunk.length) chunks.push(chunk);
     if (final) done = true;
@@ -141,6 +147,7 @@ export function decodeStreamData(
   stream: PdfStream,
   resolve: (o: PdfObject | undefined) => PdfObject | undefined,
   maxSize = DEFAULT_MAX_DECODED_SIZE,
+  meter?: DecodeMeter,
 ): Uint8Array {
   const filterObj = resolve(stream.dict.get('Filter'));
   const parmsObj = resolve(stream.dict.get('DecodeParms'));
@@ -155,11 +162,12 @@ export function decodeStreamData(
     switch (fObj.value) {
       case 'FlateDecode':
       case 'Fl':
-        data = unpredict(inflateCapped(data, maxSize), parms);
+        data = unpredict(inflateCapped(data, maxSize, meter), parms);
         break;
       case 'ASCIIHexDecode':
       case 'AHx':
         data = asciiHexDecode(data);
+        if (meter) meter.produced += data.length;
         break;
       default:
         throw new PdfParseError(`unsupported stream filter /${fObj.value}`);

@@ -29,6 +29,8 @@ export interface XrefLimits {
   maxObjects: number;
   maxSections: number;
   maxDecodedSize: number;
+  /** Decoded bytes left for the document (shared with its streams); xref streams draw from it too. */
+  budget?: { remaining: number };
 }
 
 /** Finds the offset given by the last `startxref` in the file. */
@@ -101,7 +103,17 @@ function parseStream(bytes: Uint8Array, offset: number, limits: XrefLimits, coun
   if (count.n + declared > limits.maxObjects) throw new PdfParseError(`more than ${limits.maxObjects} cross-reference entries`, offset);
   const needed = declared * (rowLen + 1) + 4096;
   // /Filter and /DecodeParms of an xref stream must be direct (§7.5.8.2): no resolver needed.
-  const data = decodeStreamData(s, (o) => o, Math.min(limits.maxDecodedSize, needed));
+  // Xref streams count against the document's decode budget too: re-opening a file's prefixes (one per revision)
+  // must not inflate a huge xref stream again and again for free.
+  const budget = limits.budget;
+  if (budget && budget.remaining <= 0) throw new PdfParseError('total decoded stream data exceeds the document limit', offset);
+  const meter = { produced: 0 };
+  let data: Uint8Array;
+  try {
+    data = decodeStreamData(s, (o) => o, Math.min(limits.maxDecodedSize, needed, budget ? budget.remaining : Infinity), meter);
+  } finally {
+    if (budget) budget.remaining -= meter.produced;
+  }
   const entries = new Map<number, XrefEntry>();
   let pos = 0;
   const readField = (width: number): number => {

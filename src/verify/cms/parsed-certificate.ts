@@ -5,6 +5,7 @@ import * as pkijs from 'pkijs';
 import { BoundedCache, bytesEqual, digest, fnv1a, toHex } from '../bytes.js';
 import type { SignerSummary } from '../report.js';
 import { NAME_LABELS, OID, UNDERSTOOD_EXTENSIONS } from './oids.js';
+import { fromBerSafe } from './safe-ber.js';
 
 export interface ParsedCertificate {
   der: Uint8Array;
@@ -99,7 +100,7 @@ function serialDisplayHex(bytes: Uint8Array): string {
 }
 
 function parseCertificate(der: Uint8Array, fingerprint: string): ParsedCertificate {
-  const asn1 = asn1js.fromBER(der);
+  const asn1 = fromBerSafe(der);
   if (asn1.offset === -1 || asn1.offset !== der.length) throw new CertificateParseError('certificate is not a single DER object');
   const cert = new pkijs.Certificate({ schema: asn1.result });
   // The raw tbs elements: [0] version is optional, so locate fields relative to it.

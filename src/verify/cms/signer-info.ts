@@ -4,6 +4,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { BoundedCache, toHex } from '../bytes.js';
 import { childrenOf, decodeOid, oidAt, readTlv, slice, TAG } from '../der.js';
+import { fromBerSafe } from './safe-ber.js';
 
 /** One attribute value: its DER, decoded with asn1js only if someone asks (decoding is the expensive part). */
 export class AttrValue {
@@ -28,7 +29,7 @@ export class AttrValue {
   }
   asn1(): asn1js.AsnType {
     if (!this.decoded) {
-      const r = asn1js.fromBER(this.der);
+      const r = fromBerSafe(this.der);
       if (r.offset === -1 || r.offset !== this.der.length) throw new SignerInfoError('attribute value does not decode');
       this.decoded = r.result;
     }
@@ -59,7 +60,7 @@ export interface SignerInfoData {
 export class SignerInfoError extends Error {}
 
 function decode(bytes: Uint8Array, what: string): asn1js.AsnType {
-  const r = asn1js.fromBER(bytes);
+  const r = fromBerSafe(bytes);
   if (r.offset === -1 || r.offset !== bytes.length) throw new SignerInfoError(`${what} does not decode`);
   return r.result;
 }

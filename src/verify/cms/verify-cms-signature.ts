@@ -13,6 +13,7 @@ import { getParsedCertificate, nameKeyOf, summarizeCertificate, type ParsedCerti
 import { readSignerInfo, type AttrValue, type SignerInfoData } from './signer-info.js';
 import { resolveTrustStore, type TrustStore } from './trust-store.js';
 import { verifyRawSignature } from './verify-raw-signature.js';
+import { fromBerSafe } from './safe-ber.js';
 
 /** Precomputed digests of the signed content, for callers that hashed the byte ranges while streaming. */
 export interface ContentDigests {
@@ -120,7 +121,7 @@ interface ParsedSignedData {
 }
 
 function decodeOne(bytes: Uint8Array, what: string): asn1js.AsnType {
-  const asn1 = asn1js.fromBER(bytes);
+  const asn1 = fromBerSafe(bytes);
   if (asn1.offset === -1 || asn1.offset !== bytes.length) throw new Stop('cms.parse', `${what} does not decode: ${asn1.result.error || 'trailing data'}`);
   return asn1.result;
 }
@@ -173,7 +174,7 @@ function parseSignedData(cms: Uint8Array): ParsedSignedData {
   if (cms.length === 0) throw new Stop('cms.parse', 'cms is empty');
   const fast = fastParseSignedData(cms);
   if (fast) return fast;
-  const asn1 = asn1js.fromBER(cms);
+  const asn1 = fromBerSafe(cms);
   if (asn1.offset === -1) throw new Stop('cms.parse', `not BER/DER: ${asn1.result.error || 'decoding failed'}`);
   for (let i = asn1.offset; i < cms.length; i++) {
     if (cms[i] !== 0) throw new Stop('cms.parse', `${cms.length - asn1.offset} bytes of non-zero data after the CMS object`);
@@ -266,7 +267,13 @@ async function findSigner(si: SignerInfoData, certs: readonly ParsedCertificate[
     // Byte-identical issuer names are the norm; fall back to RFC 5280 name comparison only when needed.
     let found = bySerial.find((c) => bytesEqual(c.issuerDer, sid.issuerDer));
     if (!found && bySerial.length) {
-      const issuerKey = nameKeyOf(sid.issuer());
+      let issuerKey: string;
+      try {
+        issuerKey = nameKeyOf(sid.issuer());
+      } catch (e) {
+        // Found by fuzzing: the issuer name is decoded lazily, only here, so its errors escaped as internal errors.
+        throw new Stop('cms.parse', `SignerInfo sid issuer name does not decode: ${(e as Error).message}`);
+      }
       found = bySerial.find((c) => c.issuerKey === issuerKey);
     }
     return found ?? `no certificate in the CMS matches issuerAndSerialNumber (serial ${toHex(sid.serial)})`;

@@ -1,4 +1,4 @@
-import { openPdf, serializeObject, PdfDict, PdfRef, PdfStream, isName, type PdfDocument, type PdfObject } from '../../pdf/index.js';
+import { openPdf, serializeObject, PdfDict, PdfParseError, PdfRef, PdfStream, isName, type PdfDocument, type PdfObject } from '../../pdf/index.js';
 
 /**
  * What the revisions after a signature changed, and whether every change is one that long-term validation is allowed
@@ -151,19 +151,42 @@ export function analyseLaterRevisions(bytes: Uint8Array, doc: PdfDocument, signe
   if (later.length > MAX_REVISIONS_ANALYSED) {
     return { allowed: false, findings, problems: [`${later.length} revisions after the signature; at most ${MAX_REVISIONS_ANALYSED} are analysed`] };
   }
-  let before = openPdf(bytes.subarray(0, doc.revisions[signedRevision]!.end));
+  let before: PdfDocument;
+  try {
+    before = openPdf(bytes.subarray(0, doc.revisions[signedRevision]!.end), { decodeBudget: doc.decodeBudget });
+  } catch (e) {
+    // Found by fuzzing: a parse error here used to escape verifyPdf's own checks (verify.internal-error). A signed
+    // revision that cannot be read on its own is a finding of this check, not an engine failure.
+    if (e instanceof PdfParseError) return { allowed: false, findings, problems: [`the signed revision cannot be read on its own: ${e.message}`] };
+    throw e;
+  }
   for (const r of later) {
-    const after = openPdf(bytes.subarray(0, r.end));
-    for (const key of ['Root', 'Info', 'Encrypt']) {
-      if (!same(before.trailer.get(key), after.trailer.get(key))) problems.push(`revision ${r.index}: trailer /${key} changed`);
+    try {
+      before = analyseRevision(bytes, r, before, doc.decodeBudget, findings, problems);
+    } catch (e) {
+      // A later revision whose objects or cross-reference section cannot be read (damaged, or pointing into other
+      // revisions) cannot be shown to add only validation data: it is a change after signing, not an engine error.
+      if (!(e instanceof PdfParseError)) throw e;
+      problems.push(`revision ${r.index} cannot be read: ${e.message}`);
+      break;
     }
-    const dssBefore = dssObjectRefs(before);
-    const dssAfter = dssObjectRefs(after);
-    const changes = [...r.objects].sort((x, y) => x - y).map((num) => ({ num, ...classify(num, before, after, dssBefore, dssAfter) }));
-    for (const num of r.freed) changes.push({ num, kind: 'deleted', allowed: false, why: `object ${num} deleted` });
-    findings.push({ revision: r.index, changes });
-    for (const c of changes) if (!c.allowed) problems.push(`revision ${r.index}: ${c.why ?? c.kind}`);
-    before = after;
   }
   return { allowed: problems.length === 0, findings, problems };
+}
+
+/** Compares one later revision with the state before it; returns the state after it. */
+function analyseRevision(bytes: Uint8Array, r: PdfDocument['revisions'][number], before: PdfDocument, budget: PdfDocument['decodeBudget'], findings: LaterRevisionFinding[], problems: string[]): PdfDocument {
+  // The whole file's decode budget: each revision is opened afresh, and a decompression bomb in an early revision
+  // must not be inflated once per revision (up to 65 times) on fresh budgets.
+  const after = openPdf(bytes.subarray(0, r.end), { decodeBudget: budget });
+  for (const key of ['Root', 'Info', 'Encrypt']) {
+    if (!same(before.trailer.get(key), after.trailer.get(key))) problems.push(`revision ${r.index}: trailer /${key} changed`);
+  }
+  const dssBefore = dssObjectRefs(before);
+  const dssAfter = dssObjectRefs(after);
+  const changes = [...r.objects].sort((x, y) => x - y).map((num) => ({ num, ...classify(num, before, after, dssBefore, dssAfter) }));
+  for (const num of r.freed) changes.push({ num, kind: 'deleted', allowed: false, why: `object ${num} deleted` });
+  findings.push({ revision: r.index, changes });
+  for (const c of changes) if (!c.allowed) problems.push(`revision ${r.index}: ${c.why ?? c.kind}`);
+  return after;
 }

@@ -1,9 +1,9 @@
-import * as asn1js from 'asn1js';
 import { decodeEmbeddedData, EMBEDDED_DATA_FILENAME, type EmbeddedData } from '../../domain/embedded-data.js';
 import { findSignatureFields, openPdf, readDss, type PdfDocument, type SignatureInfo } from '../../pdf/index.js';
 import { concatBytes, toHex } from '../bytes.js';
 import { readTlv } from '../der.js';
 import { verifyCmsSignature } from '../cms/verify-cms-signature.js';
+import { fromBerSafe } from '../cms/safe-ber.js';
 import { resolveTrustStore, type TrustStore } from '../cms/trust-store.js';
 import { checkDocumentTimestamps, type CheckedDocumentTimestamp, type DocumentTimestampField } from '../ltv/document-timestamps.js';
 import type { LtvContext } from '../ltv/ltv-context.js';
@@ -169,7 +169,7 @@ function fieldChecks(sig: SignatureInfo, doc: PdfDocument, bytes: Uint8Array): {
 function withoutPadding(contents: Uint8Array): Uint8Array {
   const tlv = readTlv(contents, 0);
   if (tlv) return contents.subarray(0, tlv.end);
-  const ber = asn1js.fromBER(contents);
+  const ber = fromBerSafe(contents);
   return ber.offset > 0 ? contents.subarray(0, ber.offset) : contents;
 }
 
@@ -180,7 +180,8 @@ function documentTimestampField(sig: SignatureInfo, doc: PdfDocument, bytes: Uin
   const coversDss = () => {
     const end = doc.revisions[sig.revision]?.end;
     try {
-      return end !== undefined && readDss(openPdf(bytes.subarray(0, end))).present;
+      // The prefix shares the whole file's decode budget: 16 timestamps must not mean 16 fresh budgets.
+      return end !== undefined && readDss(openPdf(bytes.subarray(0, end), { decodeBudget: doc.decodeBudget })).present;
     } catch {
       return false;
     }
