@@ -24,7 +24,7 @@ import {
 } from '../store/index.js';
 import type { VerificationReport } from '../verify/report.js';
 import { DEMO_AGENCY, DEMO_AGENCY_ID, DEMO_API_KEY_FILE } from './demo.js';
-import { canSignFor, createDevAgencyIdentity, ensureDevRoot, hasAgencyIdentity, loadAgencyIdentity, loadTrustRoots, rootsToPem } from './keys.js';
+import { canSignFor, keysDir, createDevAgencyIdentity, ensureDevRoot, hasAgencyIdentity, loadAgencyIdentity, loadTrustRoots, rootsToPem } from './keys.js';
 import { buildServices } from './services.js';
 import { devCaEndpoints, tsaEndpoint } from './pki.js';
 import { builtInAuthority, configuredTimestamper, defaultLevel, ensureDevTsa, revocationSource } from './ltv.js';
@@ -35,6 +35,8 @@ import { verifyWithRegistry } from './verification.js';
 import { registerAgencyCertificate } from './agency-certificates.js';
 import { changeDocumentStatus, expireDueDocuments, supersedeDocument, type LifecycleDeps } from '../lifecycle/index.js';
 import { isDocumentId } from '../domain/identifiers.js';
+import { openPublicLog, type PublicLog } from '../public-log/public-log.js';
+import { logServices } from '../public-log/log-services.js';
 import { cachedIssuerDirectory, type PublishedIssuerDirectory } from './issuer-directory.js';
 
 export { DEMO_AGENCY_ID } from './demo.js';
@@ -55,6 +57,8 @@ export interface App {
   changeStatus(action: 'revoke' | 'suspend' | 'reinstate', req: LifecycleCommand, actor: string): Promise<StoredDocument>;
   /** Issue a corrected successor and mark the document superseded, in one transaction. */
   supersede(req: LifecycleCommand & { data: unknown }, actor: string): Promise<{ old: StoredDocument; successor: IssueResult }>;
+  /** The transparency log (key, integrator). */
+  publicLog: PublicLog;
   /** Mark documents past their valid-until as expired (with log events); returns how many. */
   expireDue(): Promise<number>;
   /** The built-in time-stamping authority, when this instance has one (development CA). */
@@ -153,7 +157,18 @@ export async function openApp(config: Config, opts: { readOnly?: boolean } = {})
       issuers: await issuerDirectory.get(),
     });
 
-  const lifecycleDeps: LifecycleDeps = { db: database.db, publicUrl: config.publicUrl };
+  const publicLog = openPublicLog(database.db, {
+    keyFile: join(keysDir(config), 'log.key'),
+    publicUrl: config.publicUrl,
+    onError: (e) => console.error(`ekasarn: transparency log integration failed: ${(e as Error).message}`),
+  });
+  // Every committed change is integrated into the public log right after (and on a timer in `serve`).
+  const lifecycleDeps: LifecycleDeps = { db: database.db, publicUrl: config.publicUrl, afterCommit: () => publicLog.kick() };
+  const issueAndLog = async (...args: Parameters<typeof issueDocument>) => {
+    const r = await issueDocument(...args);
+    if (r.created) publicLog.kick();
+    return r;
+  };
   const agencyOf = async (req: LifecycleCommand): Promise<string> => {
     if (req.agencyId) return req.agencyId;
     const d = isDocumentId(req.documentId) ? await getDocumentById(database.db, req.documentId) : null;
@@ -172,6 +187,7 @@ export async function openApp(config: Config, opts: { readOnly?: boolean } = {})
     tsa: authority ? tsaEndpoint(authority) : undefined,
     trustRoots: () => trustRoots,
     lifecycle: lifecycleDeps,
+    log: logServices(database.db, publicLog),
     issuerDirectory: () => issuerDirectory.get(),
   });
 
@@ -181,8 +197,9 @@ export async function openApp(config: Config, opts: { readOnly?: boolean } = {})
     blobs,
     types,
     services,
+    publicLog,
     issueAsAgency: (agencyId, typeId, data, o = {}) =>
-      issueDocument(issuanceDeps, { agencyId, typeId, data, idempotencyKey: o.idempotencyKey, level: o.level, actor: 'cli' }),
+      issueAndLog(issuanceDeps, { agencyId, typeId, data, idempotencyKey: o.idempotencyKey, level: o.level, actor: 'cli' }),
     verify,
     trustRootsPem: () => rootsToPem(trustRoots),
     async createDevSigningKey(agencyId, algorithm) {
@@ -219,6 +236,9 @@ export async function openApp(config: Config, opts: { readOnly?: boolean } = {})
       return (await createApiKey(database.db, agencyId, label, scopes)).secret;
     },
     async close() {
+      // Changes made by this process reach the log before it exits (a CLI command, a server shutting down).
+      if (!opts.readOnly) await publicLog.flush();
+      await publicLog.stop();
       renderer?.close();
       await database.close();
     },

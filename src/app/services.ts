@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import type { Bilingual } from '../domain/document-type.js';
 import { documentAddress, isDocumentId } from '../domain/identifiers.js';
 import type { LoadedType } from '../doctypes/load-types.js';
-import type { BinaryHandler, IssuedDocumentView, PublicStatus, Services } from '../http/services.js';
+import type { BinaryHandler, IssuedDocumentView, LogServices, PublicStatus, Services } from '../http/services.js';
 import { issueDocument, type IssuanceDeps } from '../issuance/issue-document.js';
 import {
   authenticateApiKey,
@@ -30,6 +30,7 @@ interface ServiceDeps {
   tsa?: BinaryHandler | undefined;
   trustRoots(): Uint8Array[];
   lifecycle: LifecycleDeps;
+  log: LogServices;
   issuerDirectory(): Promise<PublishedIssuerDirectory>;
 }
 
@@ -89,6 +90,7 @@ export function buildServices(deps: ServiceDeps): Services {
     },
     async issue({ caller, typeId, data, idempotencyKey }) {
       const r = await issueDocument(deps.issuance, { agencyId: caller.agencyId, typeId, data, idempotencyKey, actor: `apikey:${caller.keyId}` });
+      if (r.created) deps.lifecycle.afterCommit?.();
       return { document: await view(r.document), created: r.created };
     },
     async getDocument(caller, id) {
@@ -146,6 +148,7 @@ export function buildServices(deps: ServiceDeps): Services {
         })),
       );
     },
+    log: deps.log,
     async trustBundle() {
       return {
         registry: deps.config.publicUrl,

@@ -7,6 +7,10 @@ import { createTsaHttpServer } from '../timestamp/node.js';
 export async function serve(config: Config, opts: { banner: string[] }): Promise<number> {
   const app = await openApp(config);
   const http = await buildHttpApp(app.services, { logger: process.env.EKASARN_LOG !== 'off' });
+  // Background work: integrate log events written by other processes (CLI, workers), and expire documents.
+  app.publicLog.start(2000);
+  const expiry = setInterval(() => void app.expireDue().catch((e: Error) => console.error(`ekasarn: expiry sweep failed: ${e.message}`)), 60_000);
+  expiry.unref();
   await http.listen({ host: config.host, port: config.port });
   const lines = [
     '',
@@ -22,6 +26,7 @@ export async function serve(config: Config, opts: { banner: string[] }): Promise
   console.log(lines.join('\n'));
   return new Promise<number>((resolve) => {
     const stop = async () => {
+      clearInterval(expiry);
       await http.close();
       await app.close();
       resolve(0);

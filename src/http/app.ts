@@ -10,6 +10,7 @@ import { binaryEndpointRoutes } from './routes/binary-endpoints.js';
 import { publicRegistryRoutes } from './routes/public-registry.js';
 import { verifyPageRoutes } from './routes/verify-page.js';
 import { lifecycleRoutes } from './routes/lifecycle.js';
+import { publicLogRoutes } from './routes/public-log.js';
 import type { Services } from './services.js';
 
 export async function buildHttpApp(services: Services, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
@@ -47,6 +48,7 @@ export async function buildHttpApp(services: Services, opts: { logger?: boolean 
 
   documentRoutes(app, services);
   lifecycleRoutes(app, services);
+  publicLogRoutes(app, services);
   await app.register(async (scope) => verifyRoutes(scope, services));
   await app.register(async (scope) => binaryEndpointRoutes(scope, services));
   typeRoutes(app, services);

@@ -2,6 +2,7 @@ import type { Bilingual } from '../domain/document-type.js';
 import type { LoadedType } from '../doctypes/load-types.js';
 import type { VerificationReport } from '../verify/report.js';
 import type { RegistryDigests, RegistryStatus } from '../verify/index.js';
+import type { ProofBundle } from '../transparency/index.js';
 
 /** What the HTTP layer needs from the services below it; built in `src/app`. The HTTP layer knows nothing else. */
 export interface Caller {
@@ -83,6 +84,19 @@ export interface BinaryResponse {
 }
 export type BinaryHandler = (req: BinaryRequest) => Promise<BinaryResponse | undefined>;
 
+/** The public transparency log as HTTP sees it (C2SP tlog-tiles plus JSON conveniences). */
+export interface LogServices {
+  /** The latest signed checkpoint note, or null before the first entry. */
+  checkpoint(): Promise<{ size: number; note: string } | null>;
+  /** The log's verifier key ("<origin>+<id>+<base64>"). */
+  verifierKey(): Promise<string>;
+  proof(documentId: string): Promise<ProofBundle | null>;
+  consistency(oldSize: number, newSize: number): Promise<string[]>;
+  /** Bytes of a tile path ("tile/0/x001/234", "tile/entries/000.p/5"), or null when the tree does not have it. */
+  tile(path: string): Promise<Uint8Array | null>;
+  entries(start: number, end: number): Promise<{ index: number; leaf: unknown }[]>;
+}
+
 export interface Services {
   /** The development CA's CRL and OCSP responder (demo/development only), mounted under /pki. */
   pki?: BinaryHandler;
@@ -108,6 +122,7 @@ export interface Services {
   /** Documents with this id or printed serial number. */
   lookup(query: string): Promise<LookupMatch[]>;
   trustBundle(): Promise<TrustBundle>;
+  log: LogServices;
   verify(pdf: Uint8Array, opts?: { offline?: boolean }): Promise<VerificationReport>;
   close(): Promise<void>;
 }

@@ -1,0 +1,77 @@
+import { sql, type Kysely } from 'kysely';
+import {
+  appendReadIndexes,
+  encodeLeaf,
+  leafHash,
+  signCheckpoint,
+  storedHashesFromReads,
+  storedHashIndex,
+  toBase64,
+  treeHashFromHashes,
+  treeHashIndexes,
+  type LogLeaf,
+} from '../transparency/index.js';
+import { markLogEventIntegrated, pendingLogEvents, withTransaction, type Database } from '../store/index.js';
+import { nodeSha256, readStoredHashes, writeStoredHashes } from './hash-store.js';
+import type { LogIdentity } from './log-key.js';
+
+export interface IntegrationResult {
+  /** Leaves added by this call. */
+  added: number;
+  treeSize: number;
+}
+
+/**
+ * Moves pending log events into the Merkle tree: each gets the next index (no gaps, in event order), its leaf bytes
+ * (RFC 8785 JSON), its stored hashes; then the new root is signed as a checkpoint. One transaction per batch, holding
+ * the log_head row lock, so two integrators (two processes) never assign an index twice; a crash leaves either the
+ * whole batch or none of it. Batching is what makes thousands of appends per second possible.
+ */
+export async function integratePending(db: Kysely<Database>, log: LogIdentity, opts: { batchSize?: number } = {}): Promise<IntegrationResult> {
+  const batchSize = opts.batchSize ?? 1000;
+  let added = 0;
+  for (;;) {
+    const r = await withTransaction(db, async (trx) => {
+      // Take the lock before reading: PostgreSQL row lock; SQLite's write lock (an UPDATE upgrades at once).
+      await trx.updateTable('log_head').set({ tree_size: sql`tree_size` }).where('id', '=', 1).execute();
+      const head = await trx.selectFrom('log_head').select('tree_size').where('id', '=', 1).executeTakeFirstOrThrow();
+      const size = Number(head.tree_size);
+      const events = await pendingLogEvents(trx, batchSize);
+      if (events.length === 0) return { n: 0, size };
+      const pending = new Map<number, Uint8Array>();
+      const firstStored = storedHashIndex(0, size);
+      const newHashes: Uint8Array[] = [];
+      for (let k = 0; k < events.length; k++) {
+        const e = events[k]!;
+        const index = size + k;
+        const leaf: LogLeaf = {
+          seq: index,
+          time: e.at,
+          kind: e.kind,
+          agency: e.agencyId,
+          docType: e.typeId,
+          documentId: e.documentId,
+          pdfSha256: e.pdfSha256,
+          successorId: e.kind === 'superseded' ? e.successorId : null,
+        };
+        const bytes = encodeLeaf(leaf);
+        const siblings = await readStoredHashes(trx, appendReadIndexes(index), pending);
+        const stored = storedHashesFromReads(index, leafHash(bytes, nodeSha256), siblings, nodeSha256);
+        const at = storedHashIndex(0, index);
+        stored.forEach((h, i) => pending.set(at + i, h));
+        newHashes.push(...stored);
+        await markLogEventIntegrated(trx, e.id, index, new TextDecoder().decode(bytes));
+      }
+      await writeStoredHashes(trx, firstStored, newHashes);
+      const newSize = size + events.length;
+      const root = treeHashFromHashes(newSize, await readStoredHashes(trx, treeHashIndexes(newSize), pending), nodeSha256);
+      const note = await signCheckpoint({ origin: log.origin, size: newSize, rootHash: root }, log.signer);
+      await trx.insertInto('log_checkpoints').values({ tree_size: newSize, note, created_at: new Date().toISOString() }).execute();
+      await trx.updateTable('log_head').set({ tree_size: newSize }).where('id', '=', 1).execute();
+      return { n: events.length, size: newSize };
+    });
+    added += r.n;
+    if (r.n < batchSize) return { added, treeSize: r.size };
+  }
+}
+
