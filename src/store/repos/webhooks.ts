@@ -135,13 +135,35 @@ export async function dueWebhookDeliveries(db: Executor, now: Date, limit: numbe
   return rows.map(toDelivery);
 }
 
-/** Records one attempt's outcome (the delivery log). */
+/**
+ * Claims a due delivery for one sender: moves its next attempt to `leaseUntil` only if nobody changed the row since
+ * it was read (same state, attempts and next_attempt_at). Exactly one of several concurrent dispatchers — threads,
+ * processes or nodes on one database — sees `true`; the others skip the delivery. If the claimant dies, the delivery
+ * becomes due again when the lease ends.
+ */
+export async function claimWebhookDelivery(db: Executor, d: { id: number; attempts: number; nextAttemptAt: string }, leaseUntil: Date): Promise<boolean> {
+  const r = await db
+    .updateTable('webhook_deliveries')
+    .set({ next_attempt_at: leaseUntil.toISOString() })
+    .where('id', '=', d.id)
+    .where('state', '=', 'pending')
+    .where('attempts', '=', d.attempts)
+    .where('next_attempt_at', '=', d.nextAttemptAt)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/**
+ * Records one attempt's outcome (the delivery log). With `claimedUntil`, only while the caller's claim still holds
+ * (the row is pending with that lease): returns false when the claim was lost, and the row is left alone.
+ */
 export async function recordWebhookAttempt(
   db: Executor,
   id: number,
   outcome: { state: WebhookDelivery['state']; attempts: number; nextAttemptAt: Date; lastStatus: number | null; lastError: string | null; deliveredAt: Date | null },
-): Promise<void> {
-  await db
+  claimedUntil?: Date,
+): Promise<boolean> {
+  let q = db
     .updateTable('webhook_deliveries')
     .set({
       state: outcome.state,
@@ -151,11 +173,19 @@ export async function recordWebhookAttempt(
       last_error: outcome.lastError === null ? null : outcome.lastError.slice(0, 500),
       delivered_at: outcome.deliveredAt ? outcome.deliveredAt.toISOString() : null,
     })
-    .where('id', '=', id)
-    .execute();
+    .where('id', '=', id);
+  if (claimedUntil) q = q.where('state', '=', 'pending').where('next_attempt_at', '=', claimedUntil.toISOString());
+  const r = await q.executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
 }
 
 export async function listWebhookDeliveries(db: Executor, subscriptionId: string, limit = 100): Promise<WebhookDelivery[]> {
-  const rows = await db.selectFrom('webhook_deliveries').selectAll().where('subscription_id', '=', subscriptionId).orderBy('id', 'desc').limit(limit).execute();
+  const rows = await db
+    .selectFrom('webhook_deliveries')
+    .selectAll()
+    .where('subscription_id', '=', subscriptionId)
+    .orderBy('id', 'desc')
+    .limit(Math.max(1, Math.min(1000, Math.trunc(limit) || 100)))
+    .execute();
   return rows.map(toDelivery);
 }
