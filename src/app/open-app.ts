@@ -37,6 +37,10 @@ import { changeDocumentStatus, expireDueDocuments, supersedeDocument, type Lifec
 import { isDocumentId } from '../domain/identifiers.js';
 import { openPublicLog, type PublicLog } from '../public-log/public-log.js';
 import { logServices } from '../public-log/log-services.js';
+import { proofForDocument } from '../public-log/read-log.js';
+import { createWebhookDispatcher, webhookSubscriptionService } from '../notifications/index.js';
+import { statusListPublisher } from './status-lists.js';
+import type { TransparencyOptions } from '../verify/index.js';
 import { cachedIssuerDirectory, type PublishedIssuerDirectory } from './issuer-directory.js';
 
 export { DEMO_AGENCY_ID } from './demo.js';
@@ -59,6 +63,8 @@ export interface App {
   supersede(req: LifecycleCommand & { data: unknown }, actor: string): Promise<{ old: StoredDocument; successor: IssueResult }>;
   /** The transparency log (key, integrator). */
   publicLog: PublicLog;
+  /** `serve` only: integrate the log on a timer and deliver webhooks (unless EKASARN_WEBHOOKS=off). */
+  startBackgroundWork(): void;
   /** Mark documents past their valid-until as expired (with log events); returns how many. */
   expireDue(): Promise<number>;
   /** The built-in time-stamping authority, when this instance has one (development CA). */
@@ -155,6 +161,8 @@ export async function openApp(config: Config, opts: { readOnly?: boolean } = {})
       offline: o.offline === true,
       publicUrl: config.publicUrl,
       issuers: await issuerDirectory.get(),
+      ...(o.offline ? {} : await transparencyFor()),
+      ...(o.offline ? {} : { fetchStatusList: ownStatusList }),
     });
 
   const publicLog = openPublicLog(database.db, {
@@ -163,10 +171,32 @@ export async function openApp(config: Config, opts: { readOnly?: boolean } = {})
     onError: (e) => console.error(`ekasarn: transparency log integration failed: ${(e as Error).message}`),
   });
   // Every committed change is integrated into the public log right after (and on a timer in `serve`).
-  const lifecycleDeps: LifecycleDeps = { db: database.db, publicUrl: config.publicUrl, afterCommit: () => publicLog.kick() };
+  // The log as a verifier sees it. A read-only process (the verify CLI) never creates the key: no key, no log check.
+  const transparencyFor = async (): Promise<{ transparency?: TransparencyOptions }> => {
+    if (opts.readOnly && !existsSync(join(keysDir(config), 'log.key'))) return {};
+    const identity = await publicLog.identity();
+    return { transparency: { verifierKey: identity.verifierKey, proofFor: (id) => proofForDocument(database.db, id) } };
+  };
+  const statusLists = statusListPublisher(database.db, config);
+  // Relying parties' webhooks: delivered by `serve` (its dispatcher); EKASARN_WEBHOOKS=off leaves them queued.
+  const webhooks = createWebhookDispatcher({ db: database.db, onError: (e) => console.error(`ekasarn: webhook dispatch failed: ${(e as Error).message}`) });
+  const onChange = () => {
+    publicLog.kick();
+    statusLists.invalidate();
+    if (dispatching) webhooks.kick();
+  };
+  let dispatching = false;
+  // This deployment's own status lists, read without HTTP; lists of other registries are not fetched by the server.
+  const ownStatusList = async (url: string): Promise<string> => {
+    const m = url.startsWith(`${config.publicUrl}/status/`) ? /^\/status\/([a-z0-9-]+)\/([a-z0-9-]+)$/.exec(url.slice(config.publicUrl.length)) : null;
+    const jws = m ? await statusLists.get(m[1]!, m[2]!) : null;
+    if (!jws) throw new Error(`status list ${url} is not one of this registry's`);
+    return jws;
+  };
+  const lifecycleDeps: LifecycleDeps = { db: database.db, publicUrl: config.publicUrl, afterCommit: onChange };
   const issueAndLog = async (...args: Parameters<typeof issueDocument>) => {
     const r = await issueDocument(...args);
-    if (r.created) publicLog.kick();
+    if (r.created) onChange();
     return r;
   };
   const agencyOf = async (req: LifecycleCommand): Promise<string> => {
@@ -188,6 +218,9 @@ export async function openApp(config: Config, opts: { readOnly?: boolean } = {})
     trustRoots: () => trustRoots,
     lifecycle: lifecycleDeps,
     log: logServices(database.db, publicLog),
+    statusLists,
+    // Plain-http receivers only where the deployment itself runs on plain http (development and demos).
+    webhooks: webhookSubscriptionService(database.db, { allowHttp: config.publicUrl.startsWith('http:'), allowPrivateHosts: config.publicUrl.startsWith('http:') }),
     issuerDirectory: () => issuerDirectory.get(),
   });
 
@@ -198,6 +231,13 @@ export async function openApp(config: Config, opts: { readOnly?: boolean } = {})
     types,
     services,
     publicLog,
+    startBackgroundWork() {
+      publicLog.start(2000);
+      if (process.env.EKASARN_WEBHOOKS !== 'off') {
+        dispatching = true;
+        webhooks.start(5000);
+      }
+    },
     issueAsAgency: (agencyId, typeId, data, o = {}) =>
       issueAndLog(issuanceDeps, { agencyId, typeId, data, idempotencyKey: o.idempotencyKey, level: o.level, actor: 'cli' }),
     verify,
@@ -239,6 +279,7 @@ export async function openApp(config: Config, opts: { readOnly?: boolean } = {})
       // Changes made by this process reach the log before it exits (a CLI command, a server shutting down).
       if (!opts.readOnly) await publicLog.flush();
       await publicLog.stop();
+      await webhooks.stop();
       renderer?.close();
       await database.close();
     },

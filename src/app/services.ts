@@ -18,6 +18,7 @@ import type { VerificationReport } from '../verify/report.js';
 import { registryStatus } from './registry-status.js';
 import { changeDocumentStatus, supersedeDocument, type LifecycleDeps } from '../lifecycle/index.js';
 import type { PublishedIssuerDirectory } from './issuer-directory.js';
+import type { StatusListPublisher } from './status-lists.js';
 
 interface ServiceDeps {
   config: Config;
@@ -31,6 +32,8 @@ interface ServiceDeps {
   trustRoots(): Uint8Array[];
   lifecycle: LifecycleDeps;
   log: LogServices;
+  webhooks: Services['webhooks'];
+  statusLists: StatusListPublisher;
   issuerDirectory(): Promise<PublishedIssuerDirectory>;
 }
 
@@ -149,11 +152,14 @@ export function buildServices(deps: ServiceDeps): Services {
       );
     },
     log: deps.log,
+    webhooks: deps.webhooks,
+    statusList: (agencyId, typeId) => deps.statusLists.get(agencyId, typeId),
     async trustBundle() {
       return {
         registry: deps.config.publicUrl,
         roots: deps.trustRoots().map((r) => Buffer.from(r.buffer, r.byteOffset, r.byteLength).toString('base64')),
         issuers: await deps.issuerDirectory(),
+        log: { url: `${deps.config.publicUrl}/log`, verifierKey: await deps.log.verifierKey() },
       };
     },
     verify: (pdf, opts) => deps.verify(pdf, opts ?? {}),

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/index.js';
-import { verifyPdf, type IssuerDirectory } from '../verify/index.js';
+import { verifyPdf, type IssuerDirectory, type TransparencyOptions } from '../verify/index.js';
 import { cachingRevocationFetch } from './revocation-fetch.js';
 import { registryStatus } from './registry-status.js';
 import type { VerificationReport } from '../verify/report.js';
@@ -15,7 +15,15 @@ const revocationFetch = cachingRevocationFetch();
  */
 export async function verifyWithRegistry(
   pdf: Uint8Array,
-  opts: { db: Kysely<Database>; trustRoots: Uint8Array[]; offline: boolean; publicUrl: string; issuers?: IssuerDirectory },
+  opts: {
+    db: Kysely<Database>;
+    trustRoots: Uint8Array[];
+    offline: boolean;
+    publicUrl: string;
+    issuers?: IssuerDirectory;
+    transparency?: TransparencyOptions;
+    fetchStatusList?: (url: string) => Promise<string>;
+  },
 ): Promise<VerificationReport> {
   return verifyPdf(pdf, {
     trustRoots: opts.trustRoots,
@@ -26,6 +34,8 @@ export async function verifyWithRegistry(
           statusLookup: (id, digests) => registryStatus(opts.db, id, digests),
           registryBaseUrl: opts.publicUrl,
           fetchRevocation: revocationFetch,
+          ...(opts.transparency ? { transparency: opts.transparency } : {}),
+          ...(opts.fetchStatusList ? { fetchStatusList: opts.fetchStatusList } : {}),
         }),
   });
 }

@@ -8,7 +8,7 @@ export async function serve(config: Config, opts: { banner: string[] }): Promise
   const app = await openApp(config);
   const http = await buildHttpApp(app.services, { logger: process.env.EKASARN_LOG !== 'off' });
   // Background work: integrate log events written by other processes (CLI, workers), and expire documents.
-  app.publicLog.start(2000);
+  app.startBackgroundWork();
   const expiry = setInterval(() => void app.expireDue().catch((e: Error) => console.error(`ekasarn: expiry sweep failed: ${e.message}`)), 60_000);
   expiry.unref();
   await http.listen({ host: config.host, port: config.port });

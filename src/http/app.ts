@@ -11,6 +11,9 @@ import { publicRegistryRoutes } from './routes/public-registry.js';
 import { verifyPageRoutes } from './routes/verify-page.js';
 import { lifecycleRoutes } from './routes/lifecycle.js';
 import { publicLogRoutes } from './routes/public-log.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { statusListRoutes } from './routes/status-list.js';
+import { requireCaller } from './auth.js';
 import type { Services } from './services.js';
 
 export async function buildHttpApp(services: Services, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
@@ -49,6 +52,8 @@ export async function buildHttpApp(services: Services, opts: { logger?: boolean 
   documentRoutes(app, services);
   lifecycleRoutes(app, services);
   publicLogRoutes(app, services);
+  statusListRoutes(app, services);
+  webhookRoutes(app, { ...services.webhooks, authenticate: (req, scope) => requireCaller(services, req, scope) });
   await app.register(async (scope) => verifyRoutes(scope, services));
   await app.register(async (scope) => binaryEndpointRoutes(scope, services));
   typeRoutes(app, services);

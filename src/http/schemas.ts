@@ -100,6 +100,7 @@ export const trustBundleSchema = {
   type: 'object',
   properties: {
     registry: { type: 'string' },
+    log: { type: 'object', properties: { url: { type: 'string' }, verifierKey: { type: 'string', description: 'C2SP note verifier key of the log' } } },
     roots: { type: 'array', items: { type: 'string', description: 'certificate DER, base64' } },
     issuers: {
       type: 'object',

@@ -3,6 +3,7 @@ import type { LoadedType } from '../doctypes/load-types.js';
 import type { VerificationReport } from '../verify/report.js';
 import type { RegistryDigests, RegistryStatus } from '../verify/index.js';
 import type { ProofBundle } from '../transparency/index.js';
+import type { WebhookRouteDeps } from './routes/webhooks.js';
 
 /** What the HTTP layer needs from the services below it; built in `src/app`. The HTTP layer knows nothing else. */
 export interface Caller {
@@ -57,6 +58,8 @@ export interface TrustBundle {
   roots: string[];
   /** Which agency signs with which certificates (SHA-256 hex) and may issue which types. */
   issuers: { agencies: { id: string; name: Bilingual; certificates: string[]; types: string[] }[] };
+  /** The public transparency log: where it is and the key its checkpoints are signed with. */
+  log: { url: string; verifierKey: string };
 }
 
 /** One match of a public look-up by document id or printed serial number (no personal data). */
@@ -123,6 +126,10 @@ export interface Services {
   lookup(query: string): Promise<LookupMatch[]>;
   trustBundle(): Promise<TrustBundle>;
   log: LogServices;
+  /** Relying parties' webhook subscriptions (scope webhooks:manage). */
+  webhooks: Omit<WebhookRouteDeps, 'authenticate'>;
+  /** The signed Bitstring Status List (compact JWS) of an agency's type, or null when it has no documents. */
+  statusList(agencyId: string, typeId: string): Promise<string | null>;
   verify(pdf: Uint8Array, opts?: { offline?: boolean }): Promise<VerificationReport>;
   close(): Promise<void>;
 }

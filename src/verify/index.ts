@@ -41,6 +41,7 @@ export {
   type RegistryDigests,
   type StatusLookup,
   type IssuerDirectory,
+  type TransparencyOptions,
 } from './pdf/verify-pdf.js';
 export { listEmbeddedFiles, type EmbeddedFile } from './pdf/embedded-files.js';
 export {

@@ -174,6 +174,18 @@ export const CHECK_MESSAGES = {
     passed: t('ข้อมูลที่ฝังในไฟล์ตรงกับที่บันทึกในทะเบียนของหน่วยงาน', "The data embedded in the file matches the agency's registry."),
     failed: t('ข้อมูลที่ฝังในไฟล์ไม่ตรงกับที่บันทึกในทะเบียนของหน่วยงาน', "The data embedded in the file differs from the agency's registry."),
   },
+  'status.list': {
+    title: t('รายการสถานะเอกสารของหน่วยงาน', "The agency's status list"),
+    passed: t('รายการสถานะที่หน่วยงานลงนามแสดงว่าเอกสารนี้ยังใช้งานได้', "The agency's signed status list shows this document is in force."),
+    failed: t('รายการสถานะที่หน่วยงานลงนามแสดงว่าเอกสารนี้ถูกเพิกถอน ระงับ หรือแทนที่แล้ว หรือรายการนั้นเชื่อถือไม่ได้', "The agency's signed status list shows this document revoked, suspended or replaced — or the list cannot be trusted."),
+    warning: t('ยังตรวจรายการสถานะของหน่วยงานไม่ได้ในขณะนี้', "The agency's status list could not be checked right now."),
+  },
+  'log.inclusion': {
+    title: t('บันทึกสาธารณะ (transparency log)', 'Public transparency log'),
+    passed: t('การออกเอกสารนี้ถูกบันทึกไว้ในบันทึกสาธารณะที่ใครก็ตรวจสอบได้', 'The issuance of this document is recorded in the public log that anyone can audit.'),
+    failed: t('หลักฐานจากบันทึกสาธารณะไม่ถูกต้องหรือไม่ตรงกับเอกสาร', 'The public log’s proof is invalid or does not match the document.'),
+    warning: t('ยังไม่พบการบันทึกเอกสารนี้ในบันทึกสาธารณะ', 'This document was not found in the public log (yet).'),
+  },
   'issuer.entitled': {
     title: t('สิทธิ์ของหน่วยงานผู้ออกเอกสาร', "Issuing agency's entitlement"),
     passed: t('ผู้ลงนามเป็นของหน่วยงานที่ระบุในเอกสาร และหน่วยงานนี้มีอำนาจออกเอกสารประเภทนี้', 'The signer belongs to the agency named in the document, and that agency may issue this type of document.'),

@@ -97,6 +97,8 @@ export interface VerificationReport {
   /** Open slots for what the document layer adds later (embedded data, registry status). */
   document?: Record<string, unknown>;
   status?: Record<string, unknown>;
+  /** Where the issuance is recorded in the public transparency log (proof checked against a signed checkpoint). */
+  log?: { index: number; treeSize: number; time: string; pdfMatches: boolean };
   /** Lowest PAdES level over the signatures. */
   level?: PadesLevel;
   /** Best-known signing time of the first signature. */
@@ -139,6 +141,8 @@ export const DEFAULT_FAILURE_VERDICT: Readonly<Record<string, Verdict>> = {
   'status.embedded-data': 'TAMPERED',
   // A genuine signature by an agency that may not issue this document is not the issuer's word: UNTRUSTED.
   'issuer.entitled': 'UNTRUSTED',
+  // A proof that does not verify cannot confirm the record; the signature itself is judged on its own.
+  'log.inclusion': 'INDETERMINATE',
   'status.suspended': 'SUSPENDED',
   'status.superseded': 'SUPERSEDED',
   'document.expired': 'EXPIRED',
@@ -264,6 +268,7 @@ export interface VerificationReportInput {
   signatures: SignatureReport[];
   document?: Record<string, unknown>;
   status?: Record<string, unknown>;
+  log?: VerificationReport['log'];
   /** Successor reference for SUPERSEDED sentences. */
   successor?: string;
   /** Until when the document was valid, for EXPIRED sentences. */
@@ -286,6 +291,7 @@ export function buildVerificationReport(input: VerificationReportInput): Verific
   const report: VerificationReport = { verdict, summary: summarize(verdict, ctx), checks, signatures: input.signatures };
   if (input.document) report.document = input.document;
   if (input.status) report.status = input.status;
+  if (input.log) report.log = input.log;
   if (input.level) report.level = input.level;
   if (input.signingTime) report.signingTime = input.signingTime;
   if (input.timestamps) report.timestamps = input.timestamps;

@@ -23,15 +23,25 @@ import { listEmbeddedFiles } from './embedded-files.js';
 import { analyseLaterRevisions } from './later-revisions.js';
 import { registryChecks, type StatusLookup } from './registry-checks.js';
 import { issuerCheck, type IssuerDirectory } from './issuer-checks.js';
+import { logInclusionCheck, type TransparencyOptions } from './log-checks.js';
+import { statusListCheck } from './status-list-check.js';
 import { canonicalJson } from '../../domain/canonical-json.js';
 
 export type { RegistryStatus, RegistryDigests, StatusLookup } from './registry-checks.js';
 export type { IssuerDirectory } from './issuer-checks.js';
+export type { TransparencyOptions } from './log-checks.js';
 
 export interface VerifyPdfOptions {
   trustRoots: Uint8Array[] | TrustStore;
   /** Asks the registry about a document id with the file's digests; absent = offline (status "not checked"). */
   statusLookup?: StatusLookup;
+  /**
+   * Fetches a signed Bitstring Status List by URL (the `status.list` of the embedded data). The answer tells the
+   * document's status without telling the server which document is being checked.
+   */
+  fetchStatusList?: (url: string) => Promise<string>;
+  /** The public transparency log: the issuance's inclusion proof is checked against a signed checkpoint. */
+  transparency?: TransparencyOptions;
   /** Which agency may issue which type, with which certificates; absent = entitlement not checked. */
   issuers?: IssuerDirectory;
   /**
@@ -337,6 +347,7 @@ async function verifyPdfUnsafe(input: Uint8Array, opts: VerifyPdfOptions): Promi
   let document: Record<string, unknown> | undefined;
   let status: Record<string, unknown> | undefined;
   let successor: string | undefined;
+  let log: VerificationReport['log'];
   if (embedded.data) {
     const data = embedded.data;
     document = { ...documentSummary(data), pdfSha256 };
@@ -347,10 +358,15 @@ async function verifyPdfUnsafe(input: Uint8Array, opts: VerifyPdfOptions): Promi
     }
     checks.push(issuerCheck(data, signatures, opts.issuers));
     const dataSha256 = await sha256Hex(new TextEncoder().encode(canonicalJson(data.fields)));
-    const st = await registryChecks(data, { pdfSha256, dataSha256 }, opts);
-    checks.push(...st.checks);
+    const [st, logged, listed] = await Promise.all([
+      registryChecks(data, { pdfSha256, dataSha256 }, opts),
+      logInclusionCheck(data, pdfSha256, opts.transparency),
+      statusListCheck(data, { fetchList: opts.fetchStatusList, trustRoots: ctx.store, issuers: opts.issuers, now: ctx.now }),
+    ]);
+    checks.push(...st.checks, logged.check, ...(listed ? [listed] : []));
     status = st.status;
     successor = st.successor;
+    log = logged.log;
   }
   const level = lowestLevel(signatures);
   const timestamps: TimestampReport[] = [...signatures.flatMap((s) => s.timestamps ?? []), ...documentTimestamps.map((d) => d.report)].sort(
@@ -365,6 +381,7 @@ async function verifyPdfUnsafe(input: Uint8Array, opts: VerifyPdfOptions): Promi
     ...(timestamps.length ? { timestamps } : {}),
     ...(document ? { document } : {}),
     ...(status ? { status } : {}),
+    ...(log ? { log } : {}),
     ...(successor ? { successor } : {}),
     ...(document && typeof document.validUntil === 'string' ? { validUntil: document.validUntil } : {}),
   });

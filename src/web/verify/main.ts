@@ -2,7 +2,7 @@
 // never uploaded; only the document id and two SHA-256 digests go to the registry (see registry-client.ts).
 import { DEFAULT_MAX_PDF_BYTES, verifyPdf, type VerificationReport } from '../../verify/index.js';
 import { isDocumentId } from '../../domain/identifiers.js';
-import { loadTrustBundle, loadTypeLabels, registryLookup, sameOriginFetch, type TrustBundleJson } from './registry-client.js';
+import { loadTrustBundle, loadTypeLabels, logProof, registryLookup, sameOriginFetch, statusListText, type TrustBundleJson } from './registry-client.js';
 import { renderReport } from './render-report.js';
 import { pageLang, say } from './strings.js';
 import { decodeQrFromFile, qrTarget, startCameraScan, type CameraScan } from './qr-scan.js';
@@ -69,6 +69,8 @@ async function verifyFile(file: File): Promise<void> {
     statusLookup: registryLookup,
     registryBaseUrl: bundle.registry,
     fetchRevocation: sameOriginFetch,
+    fetchStatusList: statusListText,
+    ...(bundle.log ? { transparency: { verifierKey: bundle.log.verifierKey, proofFor: logProof } } : {}),
   });
   const ms = performance.now() - started;
   window.ekasarnLastVerification = { report, ms };

@@ -1,8 +1,10 @@
 import type { IssuerDirectory, RegistryStatus, StatusLookup } from '../../verify/index.js';
+import type { ProofBundle } from '../../transparency/index.js';
 
 /** GET /api/v1/trust as the page uses it (see the API's trust bundle schema). */
 export interface TrustBundleJson {
   registry: string;
+  log?: { url: string; verifierKey: string };
   roots: string[];
   issuers: IssuerDirectory & { agencies: { id: string; name: { th: string; en: string }; certificates: string[]; types: string[] }[] };
 }
@@ -77,4 +79,21 @@ export async function loadTypeLabels(typeId: string): Promise<TypeLabels | null>
   } catch {
     return null;
   }
+}
+
+/** The document's inclusion proof from the public log (GET /log/proof/:id); null when it is not there. */
+export async function logProof(documentId: string): Promise<ProofBundle | null> {
+  const res = await fetch(`/log/proof/${encodeURIComponent(documentId)}`, { headers: { accept: 'application/json' } });
+  if (res.status === 404) return null;
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return (await res.json()) as ProofBundle;
+}
+
+/** A signed status list of this server (the same list for every verifier, so fetching it reveals nothing). */
+export async function statusListText(url: string): Promise<string> {
+  const u = new URL(url, location.href);
+  if (u.origin !== location.origin) throw new Error(`status lists of other sites are not fetched: ${u.origin}`);
+  const res = await fetch(u, { headers: { accept: 'application/vc+jwt' } });
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return res.text();
 }

@@ -207,6 +207,9 @@ export function renderReport(report: VerificationReport, opts: { lang: Lang; fil
   }
   if (doc) {
     root.append(documentSection(doc, lang, opts.fileName));
+    if (report.log) {
+      root.append(el('p', { class: 'muted', id: 'log-record', 'data-log-index': String(report.log.index) }, say('logRecorded', { index: report.log.index, size: report.log.treeSize }, lang)));
+    }
     if (doc.fields && typeof doc.fields === 'object') root.append(fieldsSection(doc.fields as Record<string, unknown>, opts.labels, lang));
   } else root.append(definitionList([[say('fileName', {}, lang), opts.fileName]]));
   root.append(statusSection(report.status, lang), technicalSection(report, lang));

@@ -21,6 +21,7 @@ const STRINGS = {
   fieldsHeading: { th: 'ข้อมูลในเอกสาร', en: 'Data in the document' },
   fieldsNote: { th: 'ข้อมูลนี้อ่านจากไฟล์ในเครื่องของท่าน ไม่ได้ส่งไปที่ใด', en: 'Read from the file on your device; not sent anywhere.' },
   statusHeading: { th: 'สถานะในทะเบียนของหน่วยงาน', en: "Status in the agency's registry" },
+  logRecorded: { th: 'การออกเอกสารนี้บันทึกอยู่ในบันทึกสาธารณะ ลำดับที่ {index} (จาก {size} รายการ ตรวจหลักฐานแล้ว)', en: 'Its issuance is recorded in the public log at index {index} (of {size}; proof checked)' },
   statusWord: { th: 'สถานะ', en: 'Status' },
   statusNotChecked: { th: 'ไม่ได้ตรวจสถานะกับทะเบียน', en: 'The registry status was not checked' },
   statusNotFound: { th: 'ไม่พบเอกสารนี้ในทะเบียน', en: 'This document is not in the registry' },
