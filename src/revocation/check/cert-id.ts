@@ -1,7 +1,7 @@
 // OCSP CertID (RFC 6960 §4.1.1): which certificate a request or response is about — hashes of the issuer's name
 // and public key plus the serial number. Browser-safe.
 import * as pkijs from 'pkijs';
-import { bytesEqual, digest } from '../../verify/bytes.js';
+import { BoundedCache, bytesEqual, digest } from '../../verify/bytes.js';
 import type { ParsedCertificate } from '../../verify/cms/parsed-certificate.js';
 import { sequence, tlv, oid, octetString, TAG } from '../../signing/der/der-writer.js';
 import { CERT_ID_HASH_OID, certIdHashOf, type CertIdHash } from './revocation-oids.js';
@@ -24,8 +24,23 @@ export function publicKeyBits(cert: ParsedCertificate): Uint8Array {
   return cert.cert.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView;
 }
 
-export async function issuerHashes(issuer: ParsedCertificate, hash: CertIdHash): Promise<IssuerHashes> {
-  return { hash, nameHash: await digest(hash, subjectNameDer(issuer)), keyHash: await digest(hash, publicKeyBits(issuer)) };
+// Every OCSP request built and every CertID compared needs these two digests of the same few CA certificates.
+const hashesCache = new BoundedCache<string, Promise<IssuerHashes>>(256);
+
+export function clearIssuerHashesCache(): void {
+  hashesCache.clear();
+}
+
+/** The issuer's name and key hashes (remembered per certificate fingerprint and hash; the result is shared, read-only). */
+export function issuerHashes(issuer: ParsedCertificate, hash: CertIdHash): Promise<IssuerHashes> {
+  const key = `${issuer.fingerprint}|${hash}`;
+  let p = hashesCache.get(key);
+  if (!p) {
+    p = (async () => Object.freeze({ hash, nameHash: await digest(hash, subjectNameDer(issuer)), keyHash: await digest(hash, publicKeyBits(issuer)) }))();
+    p.catch(() => hashesCache.delete(key));
+    hashesCache.set(key, p);
+  }
+  return p;
 }
 
 /** DER CertID for `serialBytes` (the INTEGER content octets, as in the certificate). */

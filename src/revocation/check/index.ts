@@ -22,3 +22,4 @@ export { certIdMatches, encodeCertId, issuerHashes, type CertIdInfo, type Issuer
 export { normalizeSerialHex, serialHexOfBytes } from './der-values.js';
 export { REVOCATION_CHECK_IDS, revocationCheck, type RevocationCheckId } from './revocation-messages.js';
 export type { CertIdHash } from './revocation-oids.js';
+export { clearRevocationCaches } from './revocation-caches.js';

@@ -4,6 +4,7 @@ import * as pkijs from 'pkijs';
 import { toHex } from '../../verify/bytes.js';
 import { nameKeyOf } from '../../verify/cms/parsed-certificate.js';
 import { NAME_LABELS } from '../../verify/cms/oids.js';
+import { ContentCache, parseThrough, type ParseOutcome } from './content-cache.js';
 import { crlReasonOfCode, type CrlReason } from './crl-reason.js';
 import { bigIntegerOf, parseDer, serialHexOfBytes, smallIntegerOf, timeOf } from './der-values.js';
 import { REVOCATION_OID } from './revocation-oids.js';
@@ -55,8 +56,23 @@ export function nameText(name: pkijs.RelativeDistinguishedNames): string {
     .join(', ');
 }
 
-/** Parses a DER CRL. Throws an Error naming what is wrong when the bytes are not a CRL. */
+// A CA's CRL is the same for hours and checked on every verification; 64 CRLs or 16 MiB of DER stay parsed.
+const parsedCrls = new ContentCache<ParseOutcome<ParsedCrl>>(64, 16 * 1024 * 1024);
+
+/**
+ * Parses a DER CRL. Throws an Error naming what is wrong when the bytes are not a CRL. The result is remembered by
+ * content: the same bytes give the same object again, so treat it as read-only (it is frozen; its `revoked` map
+ * must not be changed either).
+ */
 export function parseCrl(der: Uint8Array): ParsedCrl {
+  return parseThrough(parsedCrls, der, decodeCrl);
+}
+
+export function clearParsedCrlCache(): void {
+  parsedCrls.clear();
+}
+
+function decodeCrl(der: Uint8Array): ParsedCrl {
   const asn1 = parseDer(der, 'CRL');
   let crl: pkijs.CertificateRevocationList;
   try {
@@ -110,7 +126,7 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
     }
     // removeFromCRL only appears in delta CRLs: the certificate is no longer revoked (it was on hold).
     if (entry.reason === 'removeFromCRL') continue;
-    parsed.revoked.set(serialHex, entry);
+    parsed.revoked.set(serialHex, Object.freeze(entry));
   }
-  return parsed;
+  return Object.freeze(parsed);
 }

@@ -3,6 +3,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { toHex } from '../../verify/bytes.js';
 import { certIdInfo, type CertIdInfo } from './cert-id.js';
+import { ContentCache, parseThrough, type ParseOutcome } from './content-cache.js';
 import { crlReasonOfCode, type CrlReason } from './crl-reason.js';
 import { parseDer, smallIntegerOf, timeOf } from './der-values.js';
 import { extensionValue, nameText } from './parse-crl.js';
@@ -71,8 +72,23 @@ function rawCertificates(basicAsn1: asn1js.AsnType): Uint8Array[] {
   return (seq?.valueBlock.value ?? []).map((c) => new Uint8Array(c.valueBeforeDecodeView));
 }
 
-/** Parses a DER OCSPResponse. Throws an Error naming what is wrong when the bytes are not one. */
+// Online, every verification of an agency's documents gets the same cached answer bytes from the responder; a DSS
+// carries the same responses on every verification of that document.
+const parsedResponses = new ContentCache<ParseOutcome<ParsedOcspResponse>>(256, 4 * 1024 * 1024);
+
+/**
+ * Parses a DER OCSPResponse. Throws an Error naming what is wrong when the bytes are not one. The result is
+ * remembered by content: the same bytes give the same object again, so treat it as read-only (it is frozen).
+ */
 export function parseOcspResponse(der: Uint8Array): ParsedOcspResponse {
+  return parseThrough(parsedResponses, der, decodeOcspResponse);
+}
+
+export function clearParsedOcspCache(): void {
+  parsedResponses.clear();
+}
+
+function decodeOcspResponse(der: Uint8Array): ParsedOcspResponse {
   const asn1 = parseDer(der, 'OCSP response');
   let outer: pkijs.OCSPResponse;
   try {
@@ -84,7 +100,7 @@ export function parseOcspResponse(der: Uint8Array): ParsedOcspResponse {
   const status = OCSP_RESPONSE_STATUSES[code];
   if (status === undefined || status === 'unused') throw new Error(`OCSP response: unknown responseStatus ${code}`);
   const parsed: ParsedOcspResponse = { status, responses: [], certificates: [], raw: der };
-  if (status !== 'successful') return parsed;
+  if (status !== 'successful') return Object.freeze(parsed);
   if (!outer.responseBytes) throw new Error('OCSP response: successful but without responseBytes');
   if (outer.responseBytes.responseType !== REVOCATION_OID.ocspBasic) {
     throw new Error(`OCSP response: unsupported responseType ${outer.responseBytes.responseType} (only id-pkix-ocsp-basic)`);
@@ -112,7 +128,9 @@ export function parseOcspResponse(der: Uint8Array): ParsedOcspResponse {
   for (const single of data.responses) {
     const one: OcspSingleResponse = { certId: certIdInfo(single.certID), ...certStatusOf(single.certStatus as asn1js.AsnType), thisUpdate: single.thisUpdate };
     if (single.nextUpdate) one.nextUpdate = single.nextUpdate;
-    parsed.responses.push(one);
+    parsed.responses.push(Object.freeze(one));
   }
-  return parsed;
+  Object.freeze(parsed.responses);
+  Object.freeze(parsed.certificates);
+  return Object.freeze(parsed);
 }

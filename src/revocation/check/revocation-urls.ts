@@ -1,7 +1,8 @@
 // Read where a certificate says its revocation data lives: CRL Distribution Points and AIA. Browser-safe.
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { getParsedCertificate } from '../../verify/cms/parsed-certificate.js';
+import { BoundedCache } from '../../verify/bytes.js';
+import { getParsedCertificate, type ParsedCertificate } from '../../verify/cms/parsed-certificate.js';
 import { REVOCATION_OID } from './revocation-oids.js';
 
 export interface RevocationUrls {
@@ -15,9 +16,24 @@ const uriOf = (name: pkijs.GeneralName): string | undefined => (name.type === 6 
 
 const isHttp = (url: string): boolean => /^https?:\/\//i.test(url);
 
+// Decoding the two extensions with pkijs on every online verification of the same signer certificate is wasted work.
+const urlCache = new BoundedCache<string, RevocationUrls>(256);
+
+export function clearRevocationUrlCache(): void {
+  urlCache.clear();
+}
+
+const copyUrls = (u: RevocationUrls): RevocationUrls => ({ crlUrls: [...u.crlUrls], ocspUrls: [...u.ocspUrls], caIssuersUrls: [...u.caIssuersUrls] });
+
 /** The http(s) URLs in a certificate's CDP and AIA extensions (ldap: and others are ignored). */
 export async function revocationUrlsOf(certificate: Uint8Array): Promise<RevocationUrls> {
   const cert = await getParsedCertificate(certificate);
+  let urls = urlCache.get(cert.fingerprint);
+  if (!urls) urlCache.set(cert.fingerprint, (urls = urlsOf(cert)));
+  return copyUrls(urls);
+}
+
+function urlsOf(cert: ParsedCertificate): RevocationUrls {
   const out: RevocationUrls = { crlUrls: [], ocspUrls: [], caIssuersUrls: [] };
   for (const ext of cert.cert.extensions ?? []) {
     if (ext.extnID !== REVOCATION_OID.crlDistributionPoints && ext.extnID !== REVOCATION_OID.authorityInfoAccess) continue;

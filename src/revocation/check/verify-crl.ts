@@ -2,6 +2,7 @@
 import { getParsedCertificate, KEY_USAGE, type ParsedCertificate } from '../../verify/cms/parsed-certificate.js';
 import { verifyRawSignature } from '../../verify/cms/verify-raw-signature.js';
 import type { ParsedCrl } from './parse-crl.js';
+import { VerificationMemo } from './verification-memo.js';
 
 export interface RevocationDataVerification {
   ok: boolean;
@@ -15,14 +16,28 @@ function outcome(problems: string[], okDetail: string): RevocationDataVerificati
   return { ok: problems.length === 0, problems, detail: problems.length === 0 ? okDetail : problems.join('; ') };
 }
 
+const memo = new VerificationMemo<ParsedCrl, RevocationDataVerification>(8);
+
+export function clearCrlVerificationCache(): void {
+  memo.clear();
+}
+
+/** A copy, so a caller changing its result cannot change what the next caller gets. */
+export const copyVerification = <R extends RevocationDataVerification>(r: R): R => ({ ...r, problems: [...r.problems] });
+
 /**
  * Verifies a parsed CRL against the issuer certificate (DER or parsed): the CRL issuer name equals the issuer's
  * subject, the authority key identifier (if both sides have one) matches, the issuer may sign CRLs (keyUsage
  * cRLSign when the extension is present), no unknown critical extension, and the signature verifies with the
- * issuer's key (SHA-256 or stronger; SHA-1 signatures are refused as elsewhere in ekasarn).
+ * issuer's key (SHA-256 or stronger; SHA-1 signatures are refused as elsewhere in ekasarn). The outcome is remembered
+ * per (parsed CRL, issuer certificate): it does not depend on any time, so a cached "ok" is valid for every `at`.
  */
 export async function verifyCrl(crl: ParsedCrl, issuerCert: Uint8Array | ParsedCertificate): Promise<RevocationDataVerification> {
   const issuer = issuerCert instanceof Uint8Array ? await getParsedCertificate(issuerCert) : issuerCert;
+  return copyVerification(await memo.get(crl, issuer.fingerprint, () => verifyCrlUncached(crl, issuer)));
+}
+
+async function verifyCrlUncached(crl: ParsedCrl, issuer: ParsedCertificate): Promise<RevocationDataVerification> {
   const problems: string[] = [];
   if (crl.issuerKey !== issuer.subjectKey) problems.push(`CRL issuer "${crl.issuer}" is not the certificate issuer "${issuer.subjectText}"`);
   if (crl.authorityKeyId && issuer.subjectKeyId && crl.authorityKeyId !== issuer.subjectKeyId) {

@@ -5,7 +5,8 @@ import { verifyRawSignature } from '../../verify/cms/verify-raw-signature.js';
 import { publicKeyBits } from './cert-id.js';
 import type { ParsedOcspResponse } from './parse-ocsp.js';
 import { REVOCATION_OID } from './revocation-oids.js';
-import type { RevocationDataVerification } from './verify-crl.js';
+import { VerificationMemo } from './verification-memo.js';
+import { copyVerification, type RevocationDataVerification } from './verify-crl.js';
 
 export interface OcspVerification extends RevocationDataVerification {
   /** Who signed: the CA itself, a responder certificate the CA issued for OCSP, or a locally trusted responder. */
@@ -57,10 +58,19 @@ async function delegationProblems(c: ParsedCertificate, issuer: ParsedCertificat
   return problems;
 }
 
+const memo = new VerificationMemo<ParsedOcspResponse, OcspVerification>(8);
+
+export function clearOcspVerificationCache(): void {
+  memo.clear();
+}
+
 /**
  * Verifies an OCSP response's signature and the signer's authority for `issuerCert`: the issuer itself, a
  * delegated responder certificate (in the response) issued by it with EKU OCSPSigning and valid at producedAt, or
  * one of `trustedResponders` (RFC 6960 §4.2.2.2 "locally configured" — certificates trusted directly).
+ * The outcome is remembered per (parsed response, issuer certificate, trusted responders in order): everything it
+ * weighs is inside the response or those certificates (a delegated responder's validity is judged at producedAt),
+ * never the validation time.
  */
 export async function verifyOcspResponse(
   resp: ParsedOcspResponse,
@@ -71,6 +81,14 @@ export async function verifyOcspResponse(
     return { ok: false, problems: [`OCSP responder answered "${resp.status}"`], detail: `OCSP responder answered "${resp.status}"` };
   }
   const issuer = issuerCert instanceof Uint8Array ? await getParsedCertificate(issuerCert) : issuerCert;
+  // A trusted responder that does not parse only matters (and throws, as it always did) if the issuer did not sign.
+  const trusted = await Promise.all(trustedResponders.map((der) => getParsedCertificate(der).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))))));
+  const signerKey = [issuer.fingerprint, ...trusted.map((c) => (c instanceof Error ? `!${c.message}` : c.fingerprint))].join('|');
+  return copyVerification(await memo.get(resp, signerKey, () => verifyOcspUncached(resp, issuer, trusted)));
+}
+
+async function verifyOcspUncached(resp: ParsedOcspResponse, issuer: ParsedCertificate, trustedResponders: ReadonlyArray<ParsedCertificate | Error>): Promise<OcspVerification> {
+  const producedAt = resp.producedAt!;
   const problems: string[] = [];
   const fail = (): OcspVerification => ({ ok: false, problems, detail: problems.join('; ') });
 
@@ -80,8 +98,8 @@ export async function verifyOcspResponse(
     problems.push(`OCSP signature by the issuer: ${bad}`);
     return fail();
   }
-  for (const der of trustedResponders) {
-    const c = await getParsedCertificate(der);
+  for (const c of trustedResponders) {
+    if (c instanceof Error) throw c;
     if (!(await matchesResponderId(resp, c))) continue;
     const bad = await signedBy(resp, c);
     if (!bad) return { ok: true, problems: [], signer: 'trusted-responder', responderCertificate: c.der, detail: `OCSP response signed by the trusted responder "${c.subjectText}"` };
@@ -96,7 +114,7 @@ export async function verifyOcspResponse(
       continue;
     }
     if (!(await matchesResponderId(resp, c))) continue;
-    const delegation = await delegationProblems(c, issuer, resp.producedAt);
+    const delegation = await delegationProblems(c, issuer, producedAt);
     if (delegation.length) {
       problems.push(...delegation);
       continue;
