@@ -24,7 +24,8 @@ export function statusListPublisher(db: Kysely<Database>, config: Config, ttlMs 
         const credential = buildStatusListCredential({
           listUrl: statusListUrl(config.publicUrl, agencyId, typeId),
           issuerId: agencyIssuerId(config.publicUrl, agencyId),
-          validFrom: new Date(),
+          // A minute back: verifiers' clocks run a little behind ours, and the credential's times are whole seconds.
+          validFrom: new Date(Date.now() - 60_000),
           entries: await listStatusEntries(db, agencyId, typeId),
           capacity: statusListCapacity(count),
         });

@@ -11,6 +11,7 @@ import { isPadesLevel } from '../issuance/sign-pdf.js';
 import { CA_REVOKE_USAGE, runCaRevokeCommand } from '../revocation/ca/index.js';
 import { keysDir } from '../app/keys.js';
 import { LIFECYCLE_USAGE, runLifecycleCommand } from './lifecycle-commands.js';
+import { LOG_USAGE, runLogCommand } from './log-commands.js';
 
 const USAGE = `ekasarn — ออกและตรวจสอบเอกสารราชการดิจิทัล / issue and verify official digital documents
 
@@ -29,6 +30,7 @@ const USAGE = `ekasarn — ออกและตรวจสอบเอกส�
   ekasarn tsa serve [--port N]          run the built-in RFC 3161 time-stamping authority alone
   ekasarn apikey create [--agency ID] [--label TEXT] [--scopes "documents:issue documents:read documents:status"]
 ${LIFECYCLE_USAGE}
+${LOG_USAGE}
 
 Environment: EKASARN_DATA (default ./data), DATABASE_URL, EKASARN_PUBLIC_URL, PORT, HOST — see README.md.`;
 
@@ -86,6 +88,8 @@ export async function main(argv: string[]): Promise<number> {
         reason: { type: 'string' },
         note: { type: 'string' },
         effective: { type: 'string' },
+        key: { type: 'string' },
+        state: { type: 'string' },
       },
     });
   } catch (e) {
@@ -206,6 +210,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'supersede':
       case 'expire':
         return runLifecycleCommand(cmd, sub, flags, config);
+      case 'log':
+        return runLogCommand(sub, parsed.positionals.slice(1), flags);
       case 'tsa': {
         if (sub !== 'serve') throw new AppError('usage', 2, { th: 'ใช้: ekasarn tsa serve [--port N]', en: 'usage: ekasarn tsa serve [--port N]' });
         return serveTsa(config);

@@ -1,5 +1,5 @@
 import type { EmbeddedData } from '../../domain/embedded-data.js';
-import { checkStatusListEntry } from '../../status-list/index.js';
+import { checkStatusListEntry, type StatusListFetcher } from '../../status-list/index.js';
 import type { TrustStore } from '../cms/trust-store.js';
 import { makeCheck, type Check, type Verdict } from '../report.js';
 import type { IssuerDirectory } from './issuer-checks.js';
@@ -13,7 +13,7 @@ const VERDICT_OF: Record<'revoked' | 'suspended' | 'superseded', Verdict> = { re
  */
 export async function statusListCheck(
   data: EmbeddedData,
-  opts: { fetchList: ((url: string) => Promise<string>) | undefined; trustRoots: TrustStore; issuers: IssuerDirectory | undefined; now: Date },
+  opts: { fetchList: StatusListFetcher | undefined; trustRoots: TrustStore; issuers: IssuerDirectory | undefined; now: Date },
 ): Promise<Check | undefined> {
   if (!data.status || !opts.fetchList) return undefined;
   const r = await checkStatusListEntry({

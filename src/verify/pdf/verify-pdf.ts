@@ -25,6 +25,7 @@ import { registryChecks, type StatusLookup } from './registry-checks.js';
 import { issuerCheck, type IssuerDirectory } from './issuer-checks.js';
 import { logInclusionCheck, type TransparencyOptions } from './log-checks.js';
 import { statusListCheck } from './status-list-check.js';
+import type { StatusListFetcher } from '../../status-list/index.js';
 import { canonicalJson } from '../../domain/canonical-json.js';
 
 export type { RegistryStatus, RegistryDigests, StatusLookup } from './registry-checks.js';
@@ -39,7 +40,7 @@ export interface VerifyPdfOptions {
    * Fetches a signed Bitstring Status List by URL (the `status.list` of the embedded data). The answer tells the
    * document's status without telling the server which document is being checked.
    */
-  fetchStatusList?: (url: string) => Promise<string>;
+  fetchStatusList?: StatusListFetcher;
   /** The public transparency log: the issuance's inclusion proof is checked against a signed checkpoint. */
   transparency?: TransparencyOptions;
   /** Which agency may issue which type, with which certificates; absent = entitlement not checked. */
@@ -358,12 +359,14 @@ async function verifyPdfUnsafe(input: Uint8Array, opts: VerifyPdfOptions): Promi
     }
     checks.push(issuerCheck(data, signatures, opts.issuers));
     const dataSha256 = await sha256Hex(new TextEncoder().encode(canonicalJson(data.fields)));
-    const [st, logged, listed] = await Promise.all([
-      registryChecks(data, { pdfSha256, dataSha256 }, opts),
-      logInclusionCheck(data, pdfSha256, opts.transparency),
-      statusListCheck(data, { fetchList: opts.fetchStatusList, trustRoots: ctx.store, issuers: opts.issuers, now: ctx.now }),
-    ]);
-    checks.push(...st.checks, logged.check, ...(listed ? [listed] : []));
+    const [st, logged] = await Promise.all([registryChecks(data, { pdfSha256, dataSha256 }, opts), logInclusionCheck(data, pdfSha256, opts.transparency)]);
+    checks.push(...st.checks, logged.check);
+    // The signed status list is the private and offline way to learn the status. When the registry itself answered
+    // (fresher, authoritative), the list would only repeat it — or contradict it while a cached copy is stale.
+    if (!(st.status.checked === true && st.status.found === true)) {
+      const listed = await statusListCheck(data, { fetchList: opts.fetchStatusList, trustRoots: ctx.store, issuers: opts.issuers, now: ctx.now });
+      if (listed) checks.push(listed);
+    }
     status = st.status;
     successor = st.successor;
     log = logged.log;
