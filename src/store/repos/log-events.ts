@@ -1,4 +1,6 @@
+import type { Selectable } from 'kysely';
 import type { Executor } from '../db/transaction.js';
+import type { LogEventsTable } from '../db/schema.js';
 import { LOG_EVENT_KINDS, type LogEventKind } from '../../domain/lifecycle.js';
 import { oneOf, OPAQUE_ID_PATTERN, optionalText, sha256Hex, slug, text, timestamp } from '../validate.js';
 
@@ -30,18 +32,7 @@ export interface NewLogEvent {
   successorId?: string | null;
 }
 
-type Row = {
-  id: number;
-  at: string;
-  kind: string;
-  agency_id: string;
-  type_id: string;
-  document_id: string;
-  pdf_sha256: string;
-  successor_id: string | null;
-  log_index: number | null;
-  leaf_json: string | null;
-};
+type Row = Selectable<LogEventsTable>;
 
 const toEvent = (r: Row): LogEvent => ({
   id: Number(r.id),

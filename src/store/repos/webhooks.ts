@@ -1,4 +1,6 @@
+import type { Selectable } from 'kysely';
 import type { Executor } from '../db/transaction.js';
+import type { WebhookDeliveriesTable } from '../db/schema.js';
 import { nowIso, OPAQUE_ID_PATTERN, slug, text, timestamp } from '../validate.js';
 
 /**
@@ -95,19 +97,7 @@ export async function enqueueWebhookDelivery(trx: Executor, d: { subscriptionId:
     .execute();
 }
 
-type DeliveryRow = {
-  id: number;
-  subscription_id: string;
-  event_id: number;
-  payload_json: string;
-  state: string;
-  attempts: number;
-  next_attempt_at: string;
-  last_status: number | null;
-  last_error: string | null;
-  delivered_at: string | null;
-  created_at: string;
-};
+type DeliveryRow = Selectable<WebhookDeliveriesTable>;
 const toDelivery = (r: DeliveryRow): WebhookDelivery => ({
   id: Number(r.id),
   subscriptionId: r.subscription_id,
