@@ -94,6 +94,7 @@ export interface LogServices {
   /** The log's verifier key ("<origin>+<id>+<base64>"). */
   verifierKey(): Promise<string>;
   proof(documentId: string): Promise<ProofBundle | null>;
+  proofAt(index: number): Promise<ProofBundle | null>;
   consistency(oldSize: number, newSize: number): Promise<string[]>;
   /** Bytes of a tile path ("tile/0/x001/234", "tile/entries/000.p/5"), or null when the tree does not have it. */
   tile(path: string): Promise<Uint8Array | null>;

@@ -4,7 +4,7 @@ import type { LogServices } from '../http/services.js';
 import type { Database } from '../store/index.js';
 import { parseTilePath, toBase64, TilePathError } from '../transparency/index.js';
 import type { PublicLog } from './public-log.js';
-import { consistencyProof, latestCheckpoint, proofForDocument, readEntries, readEntryBundle, readHashTile } from './read-log.js';
+import { consistencyProof, latestCheckpoint, proofForDocument, proofForIndex, readEntries, readEntryBundle, readHashTile } from './read-log.js';
 
 /** The log's read side for the HTTP layer. Sizes are checked against the latest checkpoint: nothing beyond it leaks. */
 export function logServices(db: Kysely<Database>, log: PublicLog): LogServices {
@@ -13,6 +13,7 @@ export function logServices(db: Kysely<Database>, log: PublicLog): LogServices {
     checkpoint: () => latestCheckpoint(db),
     verifierKey: async () => (await log.identity()).verifierKey,
     proof: (id) => (isDocumentId(id) ? proofForDocument(db, id) : Promise.resolve(null)),
+    proofAt: (index) => proofForIndex(db, index),
     async consistency(oldSize, newSize) {
       if (!(Number.isSafeInteger(oldSize) && Number.isSafeInteger(newSize) && oldSize >= 1 && oldSize <= newSize && newSize <= (await size()))) {
         throw new RangeError(`sizes must satisfy 1 ≤ from ≤ to ≤ ${await size()}`);

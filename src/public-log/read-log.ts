@@ -44,6 +44,17 @@ export async function proofForDocument(db: Kysely<Database>, documentId: string,
   return buildProofBundle({ index: e.logIndex, treeSize: cp.size, leaf: decodeLeaf(new TextEncoder().encode(e.leafJson)), proof, checkpoint: cp.note });
 }
 
+/** The inclusion proof of the leaf at `index` in the latest checkpoint (null when the log is not that long). */
+export async function proofForIndex(db: Kysely<Database>, index: number): Promise<ProofBundle | null> {
+  const cp = await latestCheckpoint(db);
+  if (!cp || !Number.isSafeInteger(index) || index < 0 || index >= cp.size) return null;
+  const [leaf] = await logLeaves(db, index, index + 1);
+  if (!leaf) return null;
+  const plan = recordProofIndexes(index, cp.size);
+  const proof = proofFromHashes(plan.counts, await readStoredHashes(db, plan.indexes), nodeSha256);
+  return buildProofBundle({ index, treeSize: cp.size, leaf: decodeLeaf(new TextEncoder().encode(leaf.leafJson)), proof, checkpoint: cp.note });
+}
+
 /** Consistency proof between two tree sizes (old ≤ new ≤ latest). */
 export async function consistencyProof(db: Kysely<Database>, oldSize: number, newSize: number): Promise<Uint8Array[]> {
   const plan = treeProofIndexes(oldSize, newSize);

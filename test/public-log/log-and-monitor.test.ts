@@ -55,6 +55,10 @@ describeEachDialect('public transparency log', (dialect) => {
     const forged = { ...bundle, leaf: { ...bundle.leaf, pdfSha256: '0'.repeat(64) } };
     expect((await verifyProofBundle(forged, key)).ok).toBe(false);
     expect((await fetch(`${base}/log/proof/AAAAAAAAAAAAAAAAAAAAAA`)).status).toBe(404);
+    // By index: the revocation leaf of document 0.
+    const byIndex = (await (await fetch(`${base}/log/inclusion?index=3`)).json()) as ProofBundle;
+    expect(await verifyProofBundle(byIndex, key)).toMatchObject({ ok: true, index: 3, leaf: { kind: 'revoked', documentId: ids[0] } });
+    expect((await fetch(`${base}/log/inclusion?index=99`)).status).toBe(404);
   });
 
   it('verification reports where the issuance is recorded, with the proof checked', async () => {

@@ -53,6 +53,24 @@ export function publicLogRoutes(app: FastifyInstance, services: Services): void 
     },
   );
 
+  app.get(
+    '/log/inclusion',
+    {
+      schema: {
+        summary: 'Inclusion proof of the leaf at an index, in the latest checkpoint',
+        tags,
+        querystring: { type: 'object', required: ['index'], additionalProperties: false, properties: { index: { type: 'string', pattern: '^[0-9]{1,15}$' } } },
+        response: { 404: errorSchema },
+      },
+    },
+    async (req, reply) => {
+      const bundle = await log.proofAt(Number((req.query as { index: string }).index));
+      if (!bundle) throw notFound();
+      reply.header('cache-control', 'no-cache');
+      return bundle;
+    },
+  );
+
   const sizeQuery = (names: string[]) => ({
     type: 'object',
     required: names,
