@@ -27,7 +27,7 @@ export async function verifyWithRegistry(
 ): Promise<VerificationReport> {
   return verifyPdf(pdf, {
     trustRoots: opts.trustRoots,
-    ...(opts.issuers ? { issuers: opts.issuers } : {}),
+    ...(opts.issuers ? { issuers: opts.issuers, issuersRegistry: opts.publicUrl } : {}),
     ...(opts.offline
       ? {}
       : {

@@ -11,7 +11,7 @@ import {
   treeHashIndexes,
   type LogLeaf,
 } from '../transparency/index.js';
-import { markLogEventIntegrated, pendingLogEvents, withTransaction, type Database } from '../store/index.js';
+import { markLogEventsIntegrated, pendingLogEvents, withTransaction, type Database } from '../store/index.js';
 import { nodeSha256, readStoredHashes, writeStoredHashes } from './hash-store.js';
 import type { LogIdentity } from './log-key.js';
 
@@ -41,6 +41,7 @@ export async function integratePending(db: Kysely<Database>, log: LogIdentity, o
       const pending = new Map<number, Uint8Array>();
       const firstStored = storedHashIndex(0, size);
       const newHashes: Uint8Array[] = [];
+      const marks: { id: number; logIndex: number; leafJson: string }[] = [];
       for (let k = 0; k < events.length; k++) {
         const e = events[k]!;
         const index = size + k;
@@ -60,8 +61,9 @@ export async function integratePending(db: Kysely<Database>, log: LogIdentity, o
         const at = storedHashIndex(0, index);
         stored.forEach((h, i) => pending.set(at + i, h));
         newHashes.push(...stored);
-        await markLogEventIntegrated(trx, e.id, index, new TextDecoder().decode(bytes));
+        marks.push({ id: e.id, logIndex: index, leafJson: new TextDecoder().decode(bytes) });
       }
+      await markLogEventsIntegrated(trx, marks);
       await writeStoredHashes(trx, firstStored, newHashes);
       const newSize = size + events.length;
       const root = treeHashFromHashes(newSize, await readStoredHashes(trx, treeHashIndexes(newSize), pending), nodeSha256);

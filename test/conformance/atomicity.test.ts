@@ -119,8 +119,8 @@ describeEachDialect('issuance is atomic', (dialect) => {
     expect(after.documents.sort()).toEqual([first.document.id, second.document.id].sort());
     expect(after.blobs.sort()).toEqual([first.document.id, second.document.id].sort());
     expect(after.auditEvents.filter((e) => e.startsWith('document.'))).toEqual([
-      `document.issue ${first.document.id}`,
-      `document.issue ${second.document.id}`,
+      `document.issued ${first.document.id}`,
+      `document.issued ${second.document.id}`,
     ]);
     expect((await t.app.verify(first.pdf)).verdict).toBe('VALID');
   });

@@ -101,7 +101,7 @@ describe('TSA sources and failures [sqlite]', () => {
     const after = await registrySnapshot(consumer, typeId);
     expect(after.documents).toEqual([document.id]);
     expect(after.blobs).toEqual([document.id]);
-    expect(after.auditEvents.filter((e) => e.startsWith('document.'))).toEqual([`document.issue ${document.id}`]);
+    expect(after.auditEvents.filter((e) => e.startsWith('document.'))).toEqual([`document.issued ${document.id}`]);
   });
 
   it("another instance's built-in TSA over HTTP: a B-T document whose token verifies against that instance's root", async () => {

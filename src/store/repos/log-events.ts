@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Executor } from '../db/transaction.js';
 import type { LogEventsTable } from '../db/schema.js';
 import { LOG_EVENT_KINDS, type LogEventKind } from '../../domain/lifecycle.js';
@@ -73,7 +73,24 @@ export async function pendingLogEvents(db: Executor, limit: number): Promise<Log
 }
 
 export async function markLogEventIntegrated(trx: Executor, id: number, logIndex: number, leafJson: string): Promise<void> {
-  await trx.updateTable('log_events').set({ log_index: logIndex, leaf_json: leafJson }).where('id', '=', id).where('log_index', 'is', null).execute();
+  await markLogEventsIntegrated(trx, [{ id, logIndex, leafJson }]);
+}
+
+/**
+ * Gives many events their index and leaf bytes in one statement per 200 (a round trip per leaf was most of the
+ * integrator's time on PostgreSQL). Portable CASE form: works the same on SQLite and PostgreSQL.
+ */
+export async function markLogEventsIntegrated(trx: Executor, items: readonly { id: number; logIndex: number; leafJson: string }[]): Promise<void> {
+  for (let i = 0; i < items.length; i += 200) {
+    const chunk = items.slice(i, i + 200);
+    const ids = chunk.map((c) => c.id);
+    // Literal integers (they are ours, not user input) so PostgreSQL types the CASE as integer; the leaf text is a parameter.
+    const int = (n: number) => sql.lit(Math.trunc(n));
+    const indexCase = sql<number>`case id ${sql.join(chunk.map((c) => sql`when ${int(c.id)} then ${int(c.logIndex)}`), sql` `)} end`;
+    const leafCase = sql<string>`case id ${sql.join(chunk.map((c) => sql`when ${int(c.id)} then ${c.leafJson}`), sql` `)} end`;
+    const r = await trx.updateTable('log_events').set({ log_index: indexCase, leaf_json: leafCase }).where('id', 'in', ids).where('log_index', 'is', null).executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== chunk.length) throw new Error(`integrating log events: ${r.numUpdatedRows} of ${chunk.length} were still pending`);
+  }
 }
 
 /** Integrated events of a document, in log order. */

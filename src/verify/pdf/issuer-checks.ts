@@ -10,9 +10,21 @@ export interface IssuerDirectory {
   agencies: ReadonlyArray<{ id: string; certificates: readonly string[]; types: readonly string[] }>;
 }
 
-/** Checks every signer against the issuer named in the embedded data. Skipped without a directory. */
-export function issuerCheck(data: EmbeddedData, signatures: readonly SignatureReport[], directory: IssuerDirectory | undefined): Check {
+/**
+ * Checks every signer against the issuer named in the embedded data. Skipped without a directory. A directory
+ * belongs to one registry (`directoryRegistry`): a document that names another registry in its verifyUrl gets a
+ * warning instead — its entitlements are that registry's to publish, and this directory does not know them.
+ */
+export function issuerCheck(
+  data: EmbeddedData,
+  signatures: readonly SignatureReport[],
+  directory: IssuerDirectory | undefined,
+  directoryRegistry?: string,
+): Check {
   if (!directory) return makeCheck('issuer.entitled', 'skipped', 'no issuer directory');
+  if (directoryRegistry !== undefined && !data.verifyUrl.startsWith(`${directoryRegistry.replace(/\/+$/, '')}/`)) {
+    return makeCheck('issuer.entitled', 'warning', `the document names another registry (${data.verifyUrl}); this directory (${directoryRegistry}) does not know its agencies`);
+  }
   const agency = directory.agencies.find((a) => a.id === data.issuer.id);
   if (!agency) return makeCheck('issuer.entitled', 'failed', `agency "${data.issuer.id}" named in the document is not in the issuer directory`);
   for (const s of signatures) {

@@ -45,6 +45,8 @@ export interface VerifyPdfOptions {
   transparency?: TransparencyOptions;
   /** Which agency may issue which type, with which certificates; absent = entitlement not checked. */
   issuers?: IssuerDirectory;
+  /** The registry (base URL) whose directory `issuers` is; documents naming another registry get a warning. */
+  issuersRegistry?: string;
   /**
    * Base URL of the registry behind statusLookup. A document whose embedded verifyUrl names this registry but which
    * the registry does not know cannot be confirmed (INDETERMINATE); one issued elsewhere only gets a warning.
@@ -357,7 +359,7 @@ async function verifyPdfUnsafe(input: Uint8Array, opts: VerifyPdfOptions): Promi
       const until = Date.parse(data.validUntil);
       checks.push(Number.isFinite(until) && until < now ? check('document.expired', 'failed', `valid until ${data.validUntil}`) : check('document.expired', 'passed', `valid until ${data.validUntil}`));
     }
-    checks.push(issuerCheck(data, signatures, opts.issuers));
+    checks.push(issuerCheck(data, signatures, opts.issuers, opts.issuersRegistry));
     const dataSha256 = await sha256Hex(new TextEncoder().encode(canonicalJson(data.fields)));
     const [st, logged] = await Promise.all([registryChecks(data, { pdfSha256, dataSha256 }, opts), logInclusionCheck(data, pdfSha256, opts.transparency)]);
     checks.push(...st.checks, logged.check);

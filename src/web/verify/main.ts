@@ -66,6 +66,7 @@ async function verifyFile(file: File): Promise<void> {
   const report = await verifyPdf(bytes, {
     trustRoots: roots,
     issuers: bundle.issuers,
+    issuersRegistry: bundle.registry,
     statusLookup: registryLookup,
     registryBaseUrl: bundle.registry,
     fetchRevocation: sameOriginFetch,
