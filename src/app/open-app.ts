@@ -40,6 +40,7 @@ import { logServices } from '../public-log/log-services.js';
 import { proofForDocument } from '../public-log/read-log.js';
 import { createWebhookDispatcher, webhookSubscriptionService } from '../notifications/index.js';
 import { statusListPublisher } from './status-lists.js';
+import { sweepOrphanBlobs } from '../issuance/orphan-blobs.js';
 import type { TransparencyOptions } from '../verify/index.js';
 import { cachedIssuerDirectory, type PublishedIssuerDirectory } from './issuer-directory.js';
 
@@ -233,6 +234,13 @@ export async function openApp(config: Config, opts: { readOnly?: boolean } = {})
     publicLog,
     startBackgroundWork() {
       publicLog.start(2000);
+      // PDFs left by an issuance killed before its commit: at start, then hourly.
+      const sweep = () =>
+        void sweepOrphanBlobs(database.db, blobs)
+          .then((r) => r.removed.length + r.temporaries && console.error(`ekasarn: removed ${r.removed.length} orphaned PDF(s), ${r.temporaries} unfinished write(s)`))
+          .catch((e: Error) => console.error(`ekasarn: orphan sweep failed: ${e.message}`));
+      sweep();
+      setInterval(sweep, 3_600_000).unref();
       if (process.env.EKASARN_WEBHOOKS !== 'off') {
         dispatching = true;
         webhooks.start(5000);

@@ -12,6 +12,10 @@ export interface BlobStore {
   delete(key: string): Promise<boolean>;
   /** Every key (order unspecified). */
   list(): AsyncIterable<string>;
+  /** When a blob was last written (null when absent): the orphan sweep leaves young blobs alone. */
+  lastModified(key: string): Promise<Date | null>;
+  /** Removes unfinished writes (temporary files) older than `olderThanMs`; returns how many. */
+  removeStaleTemporaries(olderThanMs: number): Promise<number>;
 }
 
 /** Keys are document ids: URL-safe characters only, so a key can never name a path outside the store. */

@@ -81,6 +81,41 @@ export class FilesystemBlobStore implements BlobStore {
     }
   }
 
+  async lastModified(key: string): Promise<Date | null> {
+    assertBlobKey(key);
+    try {
+      return (await stat(this.pathOf(key).file)).mtime;
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+  }
+
+  async removeStaleTemporaries(olderThanMs: number): Promise<number> {
+    let removed = 0;
+    let shards: string[];
+    try {
+      shards = await readdir(this.root);
+    } catch (err) {
+      if (isNotFound(err)) return 0;
+      throw err;
+    }
+    for (const shard of shards) {
+      if (!SHARD_PATTERN.test(shard)) continue;
+      const dir = join(this.root, shard);
+      for (const name of await readdir(dir).catch(() => [] as string[])) {
+        if (!/^\..+\.[0-9a-f]{12}\.tmp$/.test(name)) continue;
+        const file = join(dir, name);
+        const st = await stat(file).catch(() => null);
+        if (st && Date.now() - st.mtimeMs > olderThanMs) {
+          await unlink(file).catch(() => undefined);
+          removed++;
+        }
+      }
+    }
+    return removed;
+  }
+
   async *list(): AsyncIterable<string> {
     let shards: string[];
     try {
