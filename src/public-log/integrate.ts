@@ -25,7 +25,8 @@ export interface IntegrationResult {
  * Moves pending log events into the Merkle tree: each gets the next index (no gaps, in event order), its leaf bytes
  * (RFC 8785 JSON), its stored hashes; then the new root is signed as a checkpoint. One transaction per batch, holding
  * the log_head row lock, so two integrators (two processes) never assign an index twice; a crash leaves either the
- * whole batch or none of it. Batching is what makes thousands of appends per second possible.
+ * whole batch or none of it. The transaction does database work only (hashing is synchronous), so it never holds
+ * the lock while waiting on anything else. Batching is what makes thousands of appends per second possible.
  */
 export async function integratePending(db: Kysely<Database>, log: LogIdentity, opts: { batchSize?: number } = {}): Promise<IntegrationResult> {
   const batchSize = opts.batchSize ?? 1000;
@@ -66,14 +67,34 @@ export async function integratePending(db: Kysely<Database>, log: LogIdentity, o
       await markLogEventsIntegrated(trx, marks);
       await writeStoredHashes(trx, firstStored, newHashes);
       const newSize = size + events.length;
-      const root = treeHashFromHashes(newSize, await readStoredHashes(trx, treeHashIndexes(newSize), pending), nodeSha256);
-      const note = await signCheckpoint({ origin: log.origin, size: newSize, rootHash: root }, log.signer);
-      await trx.insertInto('log_checkpoints').values({ tree_size: newSize, note, created_at: new Date().toISOString() }).execute();
       await trx.updateTable('log_head').set({ tree_size: newSize }).where('id', '=', 1).execute();
       return { n: events.length, size: newSize };
     });
     added += r.n;
-    if (r.n < batchSize) return { added, treeSize: r.size };
+    if (r.n < batchSize) {
+      await signLatest(db, log);
+      return { added, treeSize: r.size };
+    }
   }
+}
+
+/**
+ * Signs a checkpoint for the integrated size when the newest one is older. Outside the integration transaction on
+ * purpose: the Ed25519 signature is asynchronous work, and holding SQLite's write lock across it would stall every
+ * other writer (and a process blocked meanwhile would keep the lock). A crash before this step only delays the
+ * checkpoint: the next run signs it. Readers always use the newest signed checkpoint, never the bare head.
+ */
+async function signLatest(db: Kysely<Database>, log: LogIdentity): Promise<void> {
+  const head = Number((await db.selectFrom('log_head').select('tree_size').where('id', '=', 1).executeTakeFirstOrThrow()).tree_size);
+  if (head === 0) return;
+  const latest = await db.selectFrom('log_checkpoints').select('tree_size').orderBy('tree_size', 'desc').limit(1).executeTakeFirst();
+  if (latest && Number(latest.tree_size) >= head) return;
+  const root = treeHashFromHashes(head, await readStoredHashes(db, treeHashIndexes(head)), nodeSha256);
+  const note = await signCheckpoint({ origin: log.origin, size: head, rootHash: root }, log.signer);
+  await db
+    .insertInto('log_checkpoints')
+    .values({ tree_size: head, note, created_at: new Date().toISOString() })
+    .onConflict((oc) => oc.column('tree_size').doNothing())
+    .execute();
 }
 

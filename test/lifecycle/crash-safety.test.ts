@@ -271,7 +271,8 @@ async function checkInvariants(db: Kysely<Database>): Promise<Snapshot> {
   expect(indexes).toEqual(indexes.map((_, i) => i));
   const n = integrated.length;
   expect(Number(head.tree_size), 'log_head.tree_size').toBe(n);
-  expect(Number(checkpoint?.size ?? 0), 'latest checkpoint size').toBe(n);
+  // The checkpoint is signed after the integration commits: a kill in between leaves it behind the head, never ahead.
+  expect(Number(checkpoint?.size ?? 0), 'latest checkpoint size').toBeLessThanOrEqual(n);
   expect(Number(hashes.n), 'stored hash count').toBe(storedHashIndex(0, n));
   expect(Number(hashes.max ?? -1), 'highest stored hash index').toBe(storedHashIndex(0, n) - 1);
 
