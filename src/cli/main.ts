@@ -12,6 +12,7 @@ import { CA_REVOKE_USAGE, runCaRevokeCommand } from '../revocation/ca/index.js';
 import { keysDir } from '../app/keys.js';
 import { LIFECYCLE_USAGE, runLifecycleCommand } from './lifecycle-commands.js';
 import { LOG_USAGE, runLogCommand } from './log-commands.js';
+import { ADMIN_USAGE, runAdminCommand } from './admin-commands.js';
 
 const USAGE = `ekasarn — ออกและตรวจสอบเอกสารราชการดิจิทัล / issue and verify official digital documents
 
@@ -31,6 +32,7 @@ const USAGE = `ekasarn — ออกและตรวจสอบเอกส�
   ekasarn apikey create [--agency ID] [--label TEXT] [--scopes "documents:issue documents:read documents:status"]
 ${LIFECYCLE_USAGE}
 ${LOG_USAGE}
+${ADMIN_USAGE}
 
 Environment: EKASARN_DATA (default ./data), DATABASE_URL, EKASARN_PUBLIC_URL, PORT, HOST — see README.md.`;
 
@@ -90,6 +92,10 @@ export async function main(argv: string[]): Promise<number> {
         effective: { type: 'string' },
         key: { type: 'string' },
         state: { type: 'string' },
+        'name-th': { type: 'string' },
+        'name-en': { type: 'string' },
+        'address-th': { type: 'string' },
+        url: { type: 'string' },
       },
     });
   } catch (e) {
@@ -209,9 +215,12 @@ export async function main(argv: string[]): Promise<number> {
       case 'reinstate':
       case 'supersede':
       case 'expire':
-        return runLifecycleCommand(cmd, sub, flags, config);
+        return await runLifecycleCommand(cmd, sub, flags, config);
       case 'log':
-        return runLogCommand(sub, parsed.positionals.slice(1), flags);
+        return await runLogCommand(sub, parsed.positionals.slice(1), flags);
+      case 'agency':
+      case 'webhook':
+        return await runAdminCommand(cmd, sub, parsed.positionals.slice(1), flags, config);
       case 'tsa': {
         if (sub !== 'serve') throw new AppError('usage', 2, { th: 'ใช้: ekasarn tsa serve [--port N]', en: 'usage: ekasarn tsa serve [--port N]' });
         return serveTsa(config);
