@@ -101,7 +101,18 @@ async function registerTypes(database: OpenedDatabase, types: Map<string, Loaded
 }
 
 /** Wires configuration to database, blob store, document types, renderer, signers and verification. */
-export async function openApp(config: Config, opts: { readOnly?: boolean } = {}): Promise<App> {
+export interface OpenAppOptions {
+  /** Verification-only use: no key creation, no TSA, no log integration on close. */
+  readOnly?: boolean;
+  /**
+   * Integrate the transparency log right after each change this process commits (default true). Tests that drive a
+   * separate `ekasarn serve` turn it off: a background transaction left open in a process that then blocks (spawnSync
+   * of pdfsig) would hold SQLite's write lock and stall the server; the server integrates on its own timer anyway.
+   */
+  integrateAfterChanges?: boolean;
+}
+
+export async function openApp(config: Config, opts: OpenAppOptions = {}): Promise<App> {
   const types = await loadTypes(config.typesDir);
   const database = await openDatabase({ dataDir: config.dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
   const blobs = openFilesystemBlobStore(config.dataDir);
@@ -182,7 +193,7 @@ export async function openApp(config: Config, opts: { readOnly?: boolean } = {})
   // Relying parties' webhooks: delivered by `serve` (its dispatcher); EKASARN_WEBHOOKS=off leaves them queued.
   const webhooks = createWebhookDispatcher({ db: database.db, onError: (e) => console.error(`ekasarn: webhook dispatch failed: ${(e as Error).message}`) });
   const onChange = () => {
-    publicLog.kick();
+    if (opts.integrateAfterChanges !== false) publicLog.kick();
     statusLists.invalidate();
     if (dispatching) webhooks.kick();
   };

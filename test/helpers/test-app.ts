@@ -54,7 +54,8 @@ export async function createTestApp(dialect: DialectName, env: Record<string, st
   });
   await initProject(config, { demo: true });
   const apiKey = (await readFile(join(config.dataDir, DEMO_API_KEY_FILE), 'utf8')).trim();
-  const app = await openApp(config);
+  // The log is integrated by the instance's server (every 2 s) or by an explicit publicLog.flush()/integrate().
+  const app = await openApp(config, { integrateAfterChanges: false });
   const server = await startServerProcess(config, port, env);
   return {
     app,

@@ -31,6 +31,7 @@ describeEachDialect('public verification endpoints', (dialect) => {
     id = r.document.id;
     serial = r.document.serial;
     fields = r.document.data as Record<string, unknown>;
+    await t.app.publicLog.flush();
   }, 180_000);
   afterAll(async () => {
     await server?.close();
