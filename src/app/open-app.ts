@@ -142,13 +142,6 @@ export async function openApp(config: Config, opts: OpenAppOptions = {}): Promis
     }
     return s;
   };
-  if (!opts.readOnly) {
-    // Each agency this instance signs for is in the issuer directory from the start, not only after its first
-    // issuance, so verifiers (including other processes on the same registry) recognise its signatures.
-    for (const a of await listAgencies(database.db)) {
-      if (canSignFor(config, a.id)) await signerFor(a.id).catch(() => undefined);
-    }
-  }
 
   // Time-stamping: a remote TSA when configured, else the built-in development one (demo). Verification-only
   // commands skip it.
@@ -245,6 +238,12 @@ export async function openApp(config: Config, opts: OpenAppOptions = {}): Promis
     publicLog,
     startBackgroundWork() {
       publicLog.start(2000);
+      // Certificates are recorded when a key is created and whenever a signer loads it. A data folder from before the
+      // issuer directory (or a production key swapped in) is caught up here, once per server start — not on every
+      // CLI command, which loads only the signer it needs.
+      void listAgencies(database.db)
+        .then((agencies) => Promise.all(agencies.filter((a) => canSignFor(config, a.id)).map((a) => signerFor(a.id).catch(() => undefined))))
+        .catch((e: Error) => console.error(`ekasarn: recording signing certificates failed: ${e.message}`));
       // PDFs left by an issuance killed before its commit: at start, then hourly.
       const sweep = () =>
         void sweepOrphanBlobs(database.db, blobs)

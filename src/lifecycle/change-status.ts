@@ -64,6 +64,11 @@ export function refused(message: { th: string; en: string }, current: string): A
   return new AppError('invalid_transition', 409, message, { status: current });
 }
 
+/** Another request changed the document between our read and our conditional update. */
+export function changedMeanwhile(current: string): AppError {
+  return refused({ th: 'สถานะเอกสารเพิ่งถูกเปลี่ยนโดยคำขออื่น โปรดลองใหม่', en: 'The document status was just changed by another request; try again' }, current);
+}
+
 /**
  * Revokes, suspends or reinstates a document: the status row, the audit event, the transparency-log event and the
  * webhook deliveries in one transaction. A concurrent change to the same document makes this fail with 409 rather
@@ -77,7 +82,7 @@ export async function changeDocumentStatus(deps: LifecycleDeps, action: Exclude<
   if ('refused' in t) throw refused(t.refused, doc.status);
   const updated = await withTransaction(deps.db, async (trx) => {
     const ok = await updateDocumentStatus(trx, doc.id, { from: doc.status, to: t.to, reason: change.reason, note: change.note, effectiveAt: change.effectiveAt });
-    if (!ok) throw refused({ th: 'สถานะเอกสารเพิ่งถูกเปลี่ยนโดยคำขออื่น โปรดลองใหม่', en: 'The document status was just changed by another request; try again' }, doc.status);
+    if (!ok) throw changedMeanwhile(doc.status);
     await recordDocumentEvent(
       trx,
       {

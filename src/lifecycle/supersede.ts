@@ -1,7 +1,7 @@
 import { issueDocument, type IssuanceDeps, type IssueResult } from '../issuance/issue-document.js';
 import { transition } from '../domain/lifecycle.js';
 import { getDocumentById, updateDocumentStatus, type StoredDocument } from '../store/index.js';
-import { ownDocument, refused, validateChange, type LifecycleDeps } from './change-status.js';
+import { changedMeanwhile, ownDocument, refused, validateChange, type LifecycleDeps } from './change-status.js';
 import { recordDocumentEvent } from './document-events.js';
 
 export interface SupersedeRequest {
@@ -39,7 +39,7 @@ export async function supersedeDocument(deps: LifecycleDeps & { issuance: Issuan
         effectiveAt: created.issuedAt,
         successorId: created.id,
       });
-      if (!ok) throw refused({ th: 'สถานะเอกสารเพิ่งถูกเปลี่ยนโดยคำขออื่น โปรดลองใหม่', en: 'The document status was just changed by another request; try again' }, old.status);
+      if (!ok) throw changedMeanwhile(old.status);
       await recordDocumentEvent(
         trx,
         {

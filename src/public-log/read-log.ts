@@ -3,8 +3,6 @@ import {
   buildProofBundle,
   decodeLeaf,
   encodeEntryBundle,
-  parseCheckpoint,
-  parseNote,
   proofFromHashes,
   recordProofIndexes,
   tileFromHashes,
@@ -39,9 +37,14 @@ export async function proofForDocument(db: Kysely<Database>, documentId: string,
   const events = (await logEventsOfDocument(db, documentId)).filter((e) => e.kind === kind && e.logIndex !== null && e.logIndex < cp.size);
   const e = events.at(-1);
   if (!e || e.logIndex === null || !e.leafJson) return null;
-  const plan = recordProofIndexes(e.logIndex, cp.size);
+  return proofBundle(db, cp, e.logIndex, e.leafJson);
+}
+
+/** The bundle for one leaf in the tree of a checkpoint: leaf, inclusion proof and the signed note. */
+async function proofBundle(db: Kysely<Database>, cp: LatestCheckpoint, index: number, leafJson: string): Promise<ProofBundle> {
+  const plan = recordProofIndexes(index, cp.size);
   const proof = proofFromHashes(plan.counts, await readStoredHashes(db, plan.indexes), nodeSha256);
-  return buildProofBundle({ index: e.logIndex, treeSize: cp.size, leaf: decodeLeaf(new TextEncoder().encode(e.leafJson)), proof, checkpoint: cp.note });
+  return buildProofBundle({ index, treeSize: cp.size, leaf: decodeLeaf(new TextEncoder().encode(leafJson)), proof, checkpoint: cp.note });
 }
 
 /** The inclusion proof of the leaf at `index` in the latest checkpoint (null when the log is not that long). */
@@ -49,10 +52,7 @@ export async function proofForIndex(db: Kysely<Database>, index: number): Promis
   const cp = await latestCheckpoint(db);
   if (!cp || !Number.isSafeInteger(index) || index < 0 || index >= cp.size) return null;
   const [leaf] = await logLeaves(db, index, index + 1);
-  if (!leaf) return null;
-  const plan = recordProofIndexes(index, cp.size);
-  const proof = proofFromHashes(plan.counts, await readStoredHashes(db, plan.indexes), nodeSha256);
-  return buildProofBundle({ index, treeSize: cp.size, leaf: decodeLeaf(new TextEncoder().encode(leaf.leafJson)), proof, checkpoint: cp.note });
+  return leaf ? proofBundle(db, cp, index, leaf.leafJson) : null;
 }
 
 /** Consistency proof between two tree sizes (old ≤ new ≤ latest). */
@@ -82,9 +82,4 @@ export async function readEntryBundle(db: Kysely<Database>, index: number, width
 /** Leaves in [start, end) as JSON objects (for people and simple clients; monitors should prefer entry bundles). */
 export async function readEntries(db: Kysely<Database>, start: number, end: number): Promise<{ index: number; leaf: unknown }[]> {
   return (await logLeaves(db, start, end)).map((l) => ({ index: l.index, leaf: JSON.parse(l.leafJson) as unknown }));
-}
-
-/** The size a stored checkpoint note claims (for sanity checks). */
-export function checkpointSize(note: string): number {
-  return parseCheckpoint(parseNote(note).text).size;
 }

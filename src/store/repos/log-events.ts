@@ -72,10 +72,6 @@ export async function pendingLogEvents(db: Executor, limit: number): Promise<Log
   return rows.map(toEvent);
 }
 
-export async function markLogEventIntegrated(trx: Executor, id: number, logIndex: number, leafJson: string): Promise<void> {
-  await markLogEventsIntegrated(trx, [{ id, logIndex, leafJson }]);
-}
-
 /**
  * Gives many events their index and leaf bytes in one statement per 200 (a round trip per leaf was most of the
  * integrator's time on PostgreSQL). Portable CASE form: works the same on SQLite and PostgreSQL.
@@ -115,9 +111,4 @@ export async function logLeaves(db: Executor, start: number, end: number): Promi
     .orderBy('log_index')
     .execute();
   return rows.map((r) => ({ index: Number(r.log_index), leafJson: r.leaf_json ?? '' }));
-}
-
-export async function getLogEvent(db: Executor, id: number): Promise<LogEvent | null> {
-  const r = await db.selectFrom('log_events').selectAll().where('id', '=', id).executeTakeFirst();
-  return r ? toEvent(r) : null;
 }

@@ -1,5 +1,6 @@
 import type { EmbeddedData } from '../../domain/embedded-data.js';
 import { makeCheck, type Check, type SignatureReport } from '../report.js';
+import { namesRegistry } from './registry-checks.js';
 
 /**
  * Who may issue what (published by the registry at /api/v1/trust): each agency's signing certificates (SHA-256 of
@@ -22,7 +23,7 @@ export function issuerCheck(
   directoryRegistry?: string,
 ): Check {
   if (!directory) return makeCheck('issuer.entitled', 'skipped', 'no issuer directory');
-  if (directoryRegistry !== undefined && !data.verifyUrl.startsWith(`${directoryRegistry.replace(/\/+$/, '')}/`)) {
+  if (directoryRegistry !== undefined && !namesRegistry(data, directoryRegistry)) {
     return makeCheck('issuer.entitled', 'warning', `the document names another registry (${data.verifyUrl}); this directory (${directoryRegistry}) does not know its agencies`);
   }
   const agency = directory.agencies.find((a) => a.id === data.issuer.id);

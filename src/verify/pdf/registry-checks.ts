@@ -7,8 +7,6 @@ export interface RegistryStatus {
   status?: string;
   /** True when this very file is one the registry issued (any version, e.g. before an archive renewal). */
   pdfMatches?: boolean;
-  /** The registry's digest of the latest version; used only when `pdfMatches` is absent (older registries). */
-  pdfSha256?: string;
   /** True when the embedded data's fields equal the registry's (compared by digest, see `dataSha256`). */
   dataMatches?: boolean;
   /** The public facts the registry holds, compared with the embedded ones. */
@@ -25,6 +23,11 @@ export interface RegistryDigests {
   pdfSha256: string;
   /** SHA-256 of the canonical JSON (RFC 8785) of the embedded `fields`. */
   dataSha256: string;
+}
+
+/** Does the document's verifyUrl lie under this registry's base URL? */
+export function namesRegistry(data: EmbeddedData, registryBaseUrl: string): boolean {
+  return data.verifyUrl.startsWith(`${registryBaseUrl.replace(/\/+$/, '')}/`);
 }
 
 export type StatusLookup = (documentId: string, digests: RegistryDigests) => Promise<RegistryStatus>;
@@ -62,14 +65,14 @@ export async function registryChecks(
     return { checks: [makeCheck('status.registry', 'warning', `registry unreachable: ${(e as Error).message}`)], status: { checked: false, error: 'unreachable' } };
   }
   if (!r.found) {
-    const ours = opts.registryBaseUrl !== undefined && data.verifyUrl.startsWith(`${opts.registryBaseUrl.replace(/\/+$/, '')}/`);
+    const ours = opts.registryBaseUrl !== undefined && namesRegistry(data, opts.registryBaseUrl);
     const c = ours
       ? { ...makeCheck('status.registry', 'failed', `document ${data.id} names this registry (${opts.registryBaseUrl}) but is not recorded in it`), onFailure: 'INDETERMINATE' as const }
       : makeCheck('status.registry', 'warning', `document ${data.id} is not in this registry`);
     return { checks: [c], status: { checked: true, found: false } };
   }
   const checks: Check[] = [];
-  const pdfMatches = r.pdfMatches ?? (r.pdfSha256 === undefined || r.pdfSha256 === digests.pdfSha256);
+  const pdfMatches = r.pdfMatches === true;
   checks.push(
     pdfMatches
       ? makeCheck('status.registry', 'passed', `SHA-256 ${digests.pdfSha256}`)
