@@ -125,7 +125,7 @@ export async function issueStaged(
       type: def,
       agencyId: agency.id,
       fields,
-      pdf,
+      pdfSize: pdf.length,
       pdfSha256,
       issuedAt,
       validUntil,

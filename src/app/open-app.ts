@@ -43,6 +43,7 @@ import { statusListPublisher } from './status-lists.js';
 import { sweepOrphanBlobs } from '../issuance/orphan-blobs.js';
 import type { TransparencyOptions } from '../verify/index.js';
 import { cachedIssuerDirectory, type PublishedIssuerDirectory } from './issuer-directory.js';
+import { BulkService } from '../bulk/bulk-service.js';
 
 export { DEMO_AGENCY_ID } from './demo.js';
 
@@ -70,7 +71,20 @@ export interface App {
   expireDue(): Promise<number>;
   /** The built-in time-stamping authority, when this instance has one (development CA). */
   timeStampAuthority: TimeStampAuthority | undefined;
+  /** Bulk issuance: batches from CSV/JSONL files. */
+  bulk: BulkService;
+  /** The PAdES level documents get unless a request asks for another. */
+  defaultLevel: PadesLevel;
   close(): Promise<void>;
+}
+
+/** A whole number from the environment, or the default; anything else is a configuration error said plainly. */
+function envInt(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  return n;
 }
 
 export interface LifecycleCommand {
@@ -135,7 +149,7 @@ export async function openApp(config: Config, opts: OpenAppOptions = {}): Promis
         // Whatever key the agency signs with is listed in the issuer directory before its first signature.
         await registerAgencyCertificate(database.db, agencyId, identity.certificate);
         issuerDirectory.invalidate();
-        return { signer: await PadesSigner.create(identity), chain: identity.chain, ...(agency ? { signerName: agency.nameTh } : {}) };
+        return { signer: await PadesSigner.create(identity), chain: identity.chain, identity, ...(agency ? { signerName: agency.nameTh } : {}) };
       })();
       s.catch(() => signers.delete(agencyId));
       signers.set(agencyId, s);
@@ -211,6 +225,28 @@ export async function openApp(config: Config, opts: OpenAppOptions = {}): Promis
     return d.agencyId;
   };
 
+  // Bulk issuance: worker threads per core (EKASARN_BULK_WORKERS), claims that lapse after EKASARN_BULK_LEASE_MS when
+  // their process dies, a fresh worker thread every EKASARN_BULK_RECYCLE documents (Typst's memory).
+  const bulkWorkers = envInt('EKASARN_BULK_WORKERS', 0, 0, 64);
+  const bulk = new BulkService(
+    {
+      db: database.db,
+      dialect: database.dialect,
+      blobs,
+      blobRoot: blobs.root,
+      types,
+      publicUrl: config.publicUrl,
+      signerFor,
+      signing: { timestamper, revocation: issuanceDeps.signing.revocation },
+      now: () => new Date(),
+      leaseMs: envInt('EKASARN_BULK_LEASE_MS', 30_000, 1000, 3_600_000),
+      afterCommit: onChange,
+      ...(bulkWorkers ? { workers: bulkWorkers } : {}),
+      recycleAfter: envInt('EKASARN_BULK_RECYCLE', 2000, 10, 1_000_000),
+    },
+    { databaseUrl: config.databaseUrl, onError: (e) => console.error(`ekasarn: bulk issuance: ${(e as Error).message}`) },
+  );
+
   const services = buildServices({
     config,
     database,
@@ -227,6 +263,7 @@ export async function openApp(config: Config, opts: OpenAppOptions = {}): Promis
     // Plain-http receivers only where the deployment itself runs on plain http (development and demos).
     webhooks: webhookSubscriptionService(database.db, { allowHttp: config.publicUrl.startsWith('http:'), allowPrivateHosts: config.publicUrl.startsWith('http:') }),
     issuerDirectory: () => issuerDirectory.get(),
+    bulk,
   });
 
   return {
@@ -255,7 +292,11 @@ export async function openApp(config: Config, opts: OpenAppOptions = {}): Promis
         dispatching = true;
         webhooks.start(5000);
       }
+      // Batches left unfinished by a stopped process continue (SQLite), or this server joins the shared queue (PG).
+      void bulk.start().catch((e: Error) => console.error(`ekasarn: bulk queue failed to start: ${e.message}`));
     },
+    bulk,
+    defaultLevel: level,
     issueAsAgency: (agencyId, typeId, data, o = {}) =>
       issueAndLog(issuanceDeps, { agencyId, typeId, data, idempotencyKey: o.idempotencyKey, level: o.level, actor: 'cli' }),
     verify,
@@ -296,6 +337,7 @@ export async function openApp(config: Config, opts: OpenAppOptions = {}): Promis
     async close() {
       // Changes made by this process reach the log before it exits (a CLI command, a server shutting down).
       if (!opts.readOnly) await publicLog.flush();
+      await bulk.close();
       await publicLog.stop();
       await webhooks.stop();
       renderer?.close();

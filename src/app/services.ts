@@ -19,6 +19,7 @@ import { registryStatus } from './registry-status.js';
 import { changeDocumentStatus, supersedeDocument, type LifecycleDeps } from '../lifecycle/index.js';
 import type { PublishedIssuerDirectory } from './issuer-directory.js';
 import type { StatusListPublisher } from './status-lists.js';
+import type { BulkService } from '../bulk/bulk-service.js';
 
 interface ServiceDeps {
   config: Config;
@@ -35,6 +36,7 @@ interface ServiceDeps {
   webhooks: Services['webhooks'];
   statusLists: StatusListPublisher;
   issuerDirectory(): Promise<PublishedIssuerDirectory>;
+  bulk: BulkService;
 }
 
 /** The HTTP layer's view of the services: access rules (agency scoping) live here, not in routes. */
@@ -163,6 +165,8 @@ export function buildServices(deps: ServiceDeps): Services {
       };
     },
     verify: (pdf, opts) => deps.verify(pdf, opts ?? {}),
+    bulk: deps.bulk,
+    defaultLevel: deps.issuance.signing.level,
     async close() {
       await deps.database.close();
     },

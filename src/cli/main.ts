@@ -13,6 +13,7 @@ import { keysDir } from '../app/keys.js';
 import { LIFECYCLE_USAGE, runLifecycleCommand } from './lifecycle-commands.js';
 import { LOG_USAGE, runLogCommand } from './log-commands.js';
 import { ADMIN_USAGE, runAdminCommand } from './admin-commands.js';
+import { BULK_USAGE, runBulkCommand } from './bulk-command.js';
 
 const USAGE = `ekasarn — ออกและตรวจสอบเอกสารราชการดิจิทัล / issue and verify official digital documents
 
@@ -22,6 +23,7 @@ const USAGE = `ekasarn — ออกและตรวจสอบเอกส�
   ekasarn types list [--json]           the document types
   ekasarn issue --type ID --data FILE.json [--out FILE.pdf] [--agency ID] [--idempotency-key K]
                 [--level B-B|B-T|B-LT|B-LTA]   (default: EKASARN_SIGNATURE_LEVEL, else B-LT with a TSA, else B-B)
+${BULK_USAGE}
   ekasarn verify FILE.pdf [--json] [--offline] [--trust ROOTS.pem]   exit 0 only when VALID
   ekasarn trust export                  print the trust-root certificates (PEM)
   ekasarn keys create [--agency ID] [--alg RSA-2048|RSA-3072|P-256]   new development signing key for an agency
@@ -96,6 +98,8 @@ export async function main(argv: string[]): Promise<number> {
         'name-en': { type: 'string' },
         'address-th': { type: 'string' },
         url: { type: 'string' },
+        'key-column': { type: 'string' },
+        new: { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -162,6 +166,8 @@ export async function main(argv: string[]): Promise<number> {
         }
         return 0;
       }
+      case 'bulk':
+        return await runBulkCommand(flags, parsed.positionals, config);
       case 'verify': {
         const file = sub;
         if (!file) throw new AppError('usage', 2, { th: 'ใช้: ekasarn verify FILE.pdf', en: 'usage: ekasarn verify FILE.pdf' });
@@ -202,8 +208,13 @@ export async function main(argv: string[]): Promise<number> {
         const app = await openApp(config);
         try {
           const bar = progressBar('archive');
-          const p = await app.retimestamp(before, bar.update);
-          bar.finish();
+          const counts = (p: { done: number; total: number; renewed: number; skipped: number; failed: number }) => ({
+            done: p.done,
+            total: p.total,
+            detail: `renewed ${p.renewed} skipped ${p.skipped} failed ${p.failed}`,
+          });
+          const p = await app.retimestamp(before, (q) => bar.update(counts(q)));
+          bar.finish(counts(p));
           console.log(`renewed ${p.renewed}, skipped ${p.skipped}, failed ${p.failed} (of ${p.total})`);
           return p.failed === 0 ? 0 : 1;
         } finally {

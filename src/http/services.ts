@@ -1,3 +1,5 @@
+import type { BulkService } from '../bulk/bulk-service.js';
+import type { PadesLevel } from '../issuance/sign-pdf.js';
 import type { Bilingual } from '../domain/document-type.js';
 import type { LoadedType } from '../doctypes/load-types.js';
 import type { VerificationReport } from '../verify/report.js';
@@ -102,6 +104,10 @@ export interface LogServices {
 }
 
 export interface Services {
+  /** Bulk issuance (batches of CSV/JSONL rows). */
+  bulk: BulkService;
+  /** The PAdES level documents get unless a request asks for another. */
+  defaultLevel: PadesLevel;
   /** The development CA's CRL and OCSP responder (demo/development only), mounted under /pki. */
   pki?: BinaryHandler;
   /** The built-in RFC 3161 time-stamping authority, mounted at /tsa. */

@@ -2,15 +2,12 @@ import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { canonicalJson } from '../domain/canonical-json.js';
 import { validUntilFor, type TypeDefinition } from '../domain/document-type.js';
-import { EMBEDDED_DATA_FILENAME, EMBEDDED_DATA_FORMAT, encodeEmbeddedData, type EmbeddedData } from '../domain/embedded-data.js';
 import { AppError } from '../domain/errors.js';
-import { documentAddress, newDocumentId } from '../domain/identifiers.js';
+import { newDocumentId } from '../domain/identifiers.js';
 import { bangkokYear, formatSerial } from '../domain/serial.js';
 import type { LoadedType } from '../doctypes/load-types.js';
-import type { Renderer, RenderInput } from '../render/index.js';
-import type { PadesSigner } from '../signing/index.js';
+import type { Renderer } from '../render/index.js';
 import {
-  appendAuditEvent,
   getAgency,
   isEntitled,
   getDocumentByIdempotencyKey,
@@ -19,26 +16,19 @@ import {
   isUniqueViolation,
   nextSerialNumber,
   withTransaction,
-  type Agency,
   type BlobStore,
   type Database,
   type Executor,
   type StoredDocument,
 } from '../store/index.js';
-import { signPdf, type PadesLevel } from './sign-pdf.js';
+import type { PadesLevel } from './sign-pdf.js';
+import { makeSignedPdf, type AgencySigner } from './document-pdf.js';
+export { renderInputFor, type AgencySigner, type DocumentFacts } from './document-pdf.js';
 import { recordDocumentEvent } from '../lifecycle/document-events.js';
-import { statusListUrl, type StatusListEntry } from '../domain/status-list.js';
+import { statusListUrl } from '../domain/status-list.js';
 import { chooseStatusListIndex } from './status-list-index.js';
 import type { Timestamper } from './timestamper.js';
 import type { RevocationDataSource } from './validation-data.js';
-
-export interface AgencySigner {
-  signer: PadesSigner;
-  /** Certificates above the signer's (issuer first, may end with the root), for the DSS at B-LT. */
-  chain: Uint8Array[];
-  /** Printed in /Name of the signature dictionary, e.g. the agency's name. */
-  signerName?: string;
-}
 
 export interface IssuanceDeps {
   db: Kysely<Database>;
@@ -102,35 +92,6 @@ async function replayOrConflict(deps: IssuanceDeps, existing: StoredDocument, re
   return { document: existing, pdf, created: false };
 }
 
-/** What one document is rendered from, besides its type and agency. */
-export interface DocumentFacts {
-  id: string;
-  serial: string;
-  issuedAt: Date;
-  validUntil: string | null;
-  verifyUrl: string;
-  fields: Record<string, unknown>;
-  status?: StatusListEntry;
-}
-
-function embeddedData(type: LoadedType, agency: Agency, d: DocumentFacts): EmbeddedData {
-  const def = type.definition;
-  return {
-    format: EMBEDDED_DATA_FORMAT,
-    id: d.id,
-    address: documentAddress(agency.id, def.id, d.id),
-    serial: d.serial,
-    type: { id: def.id, version: def.version, name: def.name },
-    issuer: { id: agency.id, name: { th: agency.nameTh, en: agency.nameEn } },
-    subject: { kind: def.subject.kind },
-    issuedAt: d.issuedAt.toISOString(),
-    validUntil: d.validUntil,
-    verifyUrl: d.verifyUrl,
-    ...(d.status ? { status: d.status } : {}),
-    fields: d.fields,
-  };
-}
-
 /**
  * The registry rows of one issued document, written inside the caller's transaction: the document, its version 1
  * and the audit event. The one place these rows are written, so every caller records the same things.
@@ -143,7 +104,7 @@ export async function recordIssuedDocument(
     type: TypeDefinition;
     agencyId: string;
     fields: Record<string, unknown>;
-    pdf: Uint8Array;
+    pdfSize: number;
     pdfSha256: string;
     issuedAt: Date;
     validUntil: string | null;
@@ -165,14 +126,14 @@ export async function recordIssuedDocument(
     subjectId: String(d.fields[d.type.subject.idField]),
     data: d.fields,
     pdfSha256: d.pdfSha256,
-    pdfSize: d.pdf.length,
+    pdfSize: d.pdfSize,
     issuedAt: d.issuedAt,
     validUntil: d.validUntil,
     idempotencyKey: d.idempotencyKey,
     requestHash: d.requestHash,
     statusListIndex: d.statusListIndex,
   });
-  await insertDocumentVersion(trx, { documentId: d.id, version: 1, blobKey: d.id, pdfSha256: d.pdfSha256, pdfSize: d.pdf.length, level: d.level, reason: 'issued' });
+  await insertDocumentVersion(trx, { documentId: d.id, version: 1, blobKey: d.id, pdfSha256: d.pdfSha256, pdfSize: d.pdfSize, level: d.level, reason: 'issued' });
   // Audit trail and transparency log: ids, type, serial and digest only — no personal data.
   await recordDocumentEvent(
     trx,
@@ -186,30 +147,6 @@ export async function recordIssuedDocument(
     d.publicUrl,
   );
   return row;
-}
-
-/** What the renderer gets for one document: the type's template, the fields, the printed metadata and data.json. */
-export function renderInputFor(type: LoadedType, agency: Agency, d: DocumentFacts): RenderInput {
-  const def = type.definition;
-  return {
-    templateSource: type.templateSource,
-    templateKey: `${def.id}@${def.version}`,
-    fields: d.fields,
-    labels: def.fields,
-    meta: {
-      documentId: d.id,
-      serial: d.serial,
-      typeNameTh: def.name.th,
-      typeNameEn: def.name.en,
-      issuer: { nameTh: agency.nameTh, nameEn: agency.nameEn, addressTh: agency.addressTh },
-      issuedAt: d.issuedAt.toISOString(),
-      validUntil: d.validUntil,
-      verifyUrl: d.verifyUrl,
-      legalBasis: def.legalBasis,
-    },
-    attachment: { name: EMBEDDED_DATA_FILENAME, bytes: encodeEmbeddedData(embeddedData(type, agency, d)), description: 'ข้อมูลเอกสาร (machine-readable document data)' },
-    pdfMetadata: { title: `${def.name.th} ${d.serial}`, author: agency.nameTh, keywords: [def.id, d.id], date: d.issuedAt },
-  };
 }
 
 /**
@@ -237,7 +174,7 @@ export async function issueDocument(deps: IssuanceDeps, req: IssueRequest): Prom
   if (!agency) throw unknownAgency(req.agencyId);
   // Verifiers reject a document from an agency not entitled to its type, so it is refused here before anything is made.
   if (!(await isEntitled(deps.db, agency.id, def.id))) throw notEntitled(agency.id, def);
-  const { signer, signerName, chain } = await deps.signerFor(agency.id);
+  const agencySigner = await deps.signerFor(agency.id);
   const level = req.level ?? deps.signing.level;
   if (level !== 'B-B' && !deps.signing.timestamper) {
     throw new AppError('no_tsa', 503, {
@@ -267,18 +204,15 @@ export async function issueDocument(deps: IssuanceDeps, req: IssueRequest): Prom
       // found cannot be taken by a concurrent one (the unique index guards the rare case across a year boundary).
       const statusIndex = await chooseStatusListIndex(trx, agency.id, def.id);
       const status = { list: statusListUrl(deps.publicUrl, agency.id, def.id), index: statusIndex };
-      const rendered = await deps.renderer.render(renderInputFor(type, agency, { id, serial, issuedAt, validUntil, verifyUrl, fields, status }));
-      const signed = await signPdf(rendered, signer, {
-        reason: `ออก${def.name.th} เลขที่ ${serial}`,
-        location: agency.nameTh,
-        ...(signerName ? { signerName } : {}),
-        signingTime: issuedAt,
-        xmp: { documentType: def.id, documentFileName: EMBEDDED_DATA_FILENAME, version: String(def.version) },
+      const signed = await makeSignedPdf(
+        deps.renderer,
+        agencySigner,
+        type,
+        agency,
+        { id, serial, issuedAt, validUntil, verifyUrl, fields, status },
         level,
-        chain,
-        ...(deps.signing.timestamper ? { timestamper: deps.signing.timestamper } : {}),
-        revocation: deps.signing.revocation,
-      });
+        deps.signing,
+      );
       const pdfSha256 = sha256Hex(signed);
       await deps.blobs.put(id, signed);
       blobWritten = true;
@@ -288,7 +222,7 @@ export async function issueDocument(deps: IssuanceDeps, req: IssueRequest): Prom
         type: def,
         agencyId: agency.id,
         fields,
-        pdf: signed,
+        pdfSize: signed.length,
         pdfSha256,
         issuedAt,
         validUntil,

@@ -20,3 +20,4 @@ export * from './repos/document-versions.js';
 export * from './repos/issuer-directory.js';
 export * from './repos/log-events.js';
 export * from './repos/webhooks.js';
+export * from './repos/batches.js';

@@ -222,6 +222,58 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.createIndex('webhook_deliveries_due_idx').on('webhook_deliveries').columns(['state', 'next_attempt_at']).execute();
       },
     },
+    // Bulk issuance. A batch's rows are stored as they are read (streamed: the file is never held in memory), each
+    // with its idempotency key; a worker claims rows under a lease and reserves their serial number, status-list
+    // position and document id in the claim, so a row killed mid-way is re-done with the same numbers. A row turns
+    // `issued` in the same transaction that inserts its document: exactly once, whatever dies when.
+    '0005_batches': {
+      async up(db: Kysely<any>): Promise<void> {
+        await db.schema
+          .createTable('batches')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('agency_id', 'text', (c) => c.notNull().references('agencies.id'))
+          .addColumn('type_id', 'text', (c) => c.notNull())
+          .addColumn('type_version', 'integer', (c) => c.notNull())
+          .addColumn('level', 'text', (c) => c.notNull())
+          .addColumn('source_name', 'text', (c) => c.notNull())
+          .addColumn('format', 'text', (c) => c.notNull())
+          .addColumn('client_key', 'text')
+          .addColumn('idempotency_column', 'text')
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('total_rows', 'integer', (c) => c.notNull())
+          .addColumn('issued_rows', 'integer', (c) => c.notNull())
+          .addColumn('existing_rows', 'integer', (c) => c.notNull())
+          .addColumn('failed_rows', 'integer', (c) => c.notNull())
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addColumn('completed_at', 'text')
+          .addUniqueConstraint('batches_agency_client_key_uq', ['agency_id', 'client_key'])
+          .execute();
+        await db.schema.createIndex('batches_state_idx').on('batches').column('state').execute();
+        await db.schema
+          .createTable('batch_rows')
+          .addColumn('batch_id', 'text', (c) => c.notNull().references('batches.id'))
+          .addColumn('row_number', 'integer', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('idempotency_key', 'text', (c) => c.notNull())
+          .addColumn('request_hash', 'text')
+          .addColumn('data_json', 'text')
+          .addColumn('problems_json', 'text')
+          .addColumn('document_id', 'text')
+          .addColumn('serial', 'text')
+          .addColumn('status_list_index', 'integer')
+          .addColumn('issued_at', 'text')
+          .addColumn('claim_token', 'text')
+          .addColumn('claimed_until', 'text')
+          .addPrimaryKeyConstraint('batch_rows_pk', ['batch_id', 'row_number'])
+          .addUniqueConstraint('batch_rows_key_uq', ['batch_id', 'idempotency_key'])
+          .execute();
+        await db.schema.createIndex('batch_rows_state_idx').on('batch_rows').columns(['batch_id', 'state', 'row_number']).execute();
+        await db.schema.createIndex('batch_rows_document_idx').on('batch_rows').column('document_id').execute();
+        await db.schema.createIndex('batch_rows_status_index_idx').on('batch_rows').column('status_list_index').execute();
+      },
+    },
   };
 }
 

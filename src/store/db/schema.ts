@@ -172,6 +172,53 @@ export interface WebhookDeliveriesTable {
   created_at: string;
 }
 
+export interface BatchesTable {
+  id: string;
+  agency_id: string;
+  type_id: string;
+  type_version: number;
+  /** PAdES level every document of the batch gets. */
+  level: string;
+  /** File name as uploaded (display only). */
+  source_name: string;
+  format: string;
+  /** The caller's key for the whole batch (HTTP Idempotency-Key, or the CLI's digest of agency+type+file). */
+  client_key: string | null;
+  /** Column whose value is each row's idempotency key; null = batch id + row number. */
+  idempotency_column: string | null;
+  /** receiving → queued → completed (see src/domain/batch.ts). */
+  state: string;
+  total_rows: number;
+  issued_rows: number;
+  existing_rows: number;
+  failed_rows: number;
+  actor: string;
+  created_at: string;
+  updated_at: string;
+  completed_at: string | null;
+}
+
+export interface BatchRowsTable {
+  batch_id: string;
+  /** Spreadsheet row number (header = 1) or JSONL line number. */
+  row_number: number;
+  /** pending | issued | existing | failed */
+  state: string;
+  idempotency_key: string;
+  request_hash: string | null;
+  /** The validated fields (personal data: the registry holds them for the document anyway). */
+  data_json: string | null;
+  /** Row problems as [{column, code, message{th,en}}]. */
+  problems_json: string | null;
+  /** Reserved when claimed (the PDF is written under this id), the issued document once issued. */
+  document_id: string | null;
+  serial: string | null;
+  status_list_index: number | null;
+  issued_at: string | null;
+  claim_token: string | null;
+  claimed_until: string | null;
+}
+
 export interface Database {
   agencies: AgenciesTable;
   document_types: DocumentTypesTable;
@@ -188,6 +235,8 @@ export interface Database {
   log_head: LogHeadTable;
   webhook_subscriptions: WebhookSubscriptionsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  batches: BatchesTable;
+  batch_rows: BatchRowsTable;
 }
 
 export type AgencyRow = Selectable<AgenciesTable>;

@@ -154,6 +154,13 @@ export async function getDocumentByIdempotencyKey(db: Executor, agencyId: string
   return row ? toDocument(row) : null;
 }
 
+/** Documents already issued under any of these idempotency keys (bulk: one query for a claim of rows). */
+export async function documentsByIdempotencyKeys(db: Executor, agencyId: string, keys: readonly string[]): Promise<Map<string, StoredDocument>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db.selectFrom('documents').selectAll().where('agency_id', '=', agencyId).where('idempotency_key', 'in', keys).execute();
+  return new Map(rows.map((r) => [r.idempotency_key!, toDocument(r)]));
+}
+
 export async function getDocumentBySerial(db: Executor, agencyId: string, serial: string): Promise<StoredDocument | null> {
   const row = await db
     .selectFrom('documents')
@@ -225,6 +232,19 @@ export async function statusListIndexTaken(db: Executor, agencyId: string, typeI
     .where('status_list_index', '=', index)
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** Which of `among` are already positions of documents of the agency/type (bulk: one query for a whole claim). */
+export async function statusListIndexesTaken(db: Executor, agencyId: string, typeId: string, among: readonly number[]): Promise<number[]> {
+  if (among.length === 0) return [];
+  const rows = await db
+    .selectFrom('documents')
+    .select('status_list_index')
+    .where('agency_id', '=', agencyId)
+    .where('type_id', '=', typeId)
+    .where('status_list_index', 'in', among)
+    .execute();
+  return rows.map((r) => Number(r.status_list_index));
 }
 
 /** Status and list position of every document of an agency's type that has one (to build its status list). */

@@ -36,3 +36,23 @@ export async function currentSerialNumber(db: Executor, agencyId: string, typeId
     .executeTakeFirst();
   return row ? Number(row.last_value) : 0;
 }
+
+/**
+ * Reserves `count` consecutive sequence numbers at once (bulk issuance) and returns the first. Same row lock as
+ * nextSerialNumber, so reservations and single issuances never share a number.
+ */
+export async function reserveSerialNumbers(trx: Executor, agencyId: string, typeId: string, year: number, count: number): Promise<number> {
+  const n = integer('serial.count', count, 1, 100_000);
+  const row = await trx
+    .insertInto('serial_counters')
+    .values({
+      agency_id: slug('serial.agencyId', agencyId),
+      type_id: slug('serial.typeId', typeId),
+      year: integer('serial.year', year, 1900, 9999),
+      last_value: n,
+    })
+    .onConflict((oc) => oc.columns(['agency_id', 'type_id', 'year']).doUpdateSet({ last_value: sql<number>`serial_counters.last_value + ${n}` }))
+    .returning('last_value')
+    .executeTakeFirstOrThrow();
+  return Number(row.last_value) - n + 1;
+}

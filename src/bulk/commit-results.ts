@@ -1,0 +1,115 @@
+import type { LoadedType } from '../doctypes/load-types.js';
+import { recordIssuedDocument } from '../issuance/issue-document.js';
+import { isPadesLevel } from '../issuance/sign-pdf.js';
+import {
+  addBatchCounts,
+  completeClaimedRow,
+  getDocumentByIdempotencyKey,
+  isUniqueViolation,
+  releaseClaimedRow,
+  withTransaction,
+  type Batch,
+  type Executor,
+} from '../store/index.js';
+import type { BulkContext } from './bulk-context.js';
+import type { ClaimedRow } from './claim-rows.js';
+import { idempotencyConflictProblem } from './row-problems.js';
+import type { RenderDone } from './worker/messages.js';
+
+export interface MadeDocument {
+  claimed: ClaimedRow;
+  made: RenderDone;
+}
+
+export interface CommitOutcome {
+  issued: number;
+  existing: number;
+  failed: number;
+  /** Rows handed back to be made again (a status-list position taken meanwhile, a claim lost). */
+  requeued: number;
+}
+
+class ClaimLost extends Error {}
+
+/** The registry rows of one made document and its row's new state, inside `trx`. */
+async function recordOne(trx: Executor, ctx: BulkContext, batch: Batch, type: LoadedType, d: MadeDocument): Promise<void> {
+  const c = d.claimed;
+  const level = isPadesLevel(batch.level) ? batch.level : 'B-B';
+  await recordIssuedDocument(trx, {
+    id: c.documentId,
+    serial: c.serial,
+    type: type.definition,
+    agencyId: batch.agencyId,
+    fields: c.fields,
+    pdfSize: d.made.pdfSize,
+    pdfSha256: d.made.pdfSha256,
+    issuedAt: c.issuedAt,
+    validUntil: c.validUntil,
+    level,
+    idempotencyKey: c.idempotencyKey,
+    requestHash: c.requestHash,
+    actor: batch.actor,
+    statusListIndex: c.statusListIndex,
+    publicUrl: ctx.publicUrl,
+  });
+  if (!(await completeClaimedRow(trx, batch.id, c.row, c.token, { state: 'issued', documentId: c.documentId }))) throw new ClaimLost();
+}
+
+/**
+ * Commits made documents: one transaction for the whole group (the fast path), each row's document and its `issued`
+ * mark together. When the group fails (a unique position taken meanwhile, a claim lost to another process), the rows
+ * are committed one by one so only the row concerned is held back.
+ */
+export async function commitMadeDocuments(ctx: BulkContext, batch: Batch, type: LoadedType, group: readonly MadeDocument[]): Promise<CommitOutcome> {
+  const out: CommitOutcome = { issued: 0, existing: 0, failed: 0, requeued: 0 };
+  if (group.length === 0) return out;
+  try {
+    await withTransaction(ctx.db, async (trx) => {
+      for (const d of group) await recordOne(trx, ctx, batch, type, d);
+      await addBatchCounts(trx, batch.id, { issued: group.length });
+    });
+    out.issued = group.length;
+    ctx.afterCommit();
+    return out;
+  } catch (e) {
+    if (group.length === 1 && !(e instanceof ClaimLost) && !isUniqueViolation(e)) throw e;
+  }
+  for (const d of group) {
+    const c = d.claimed;
+    try {
+      await withTransaction(ctx.db, async (trx) => {
+        await recordOne(trx, ctx, batch, type, d);
+        await addBatchCounts(trx, batch.id, { issued: 1 });
+      });
+      out.issued++;
+    } catch (e) {
+      if (e instanceof ClaimLost) {
+        // Another process owns the row now and will make its document again under the same id.
+        out.requeued++;
+      } else if (isUniqueViolation(e)) {
+        const existing = await getDocumentByIdempotencyKey(ctx.db, batch.agencyId, c.idempotencyKey);
+        if (existing) {
+          // The key was used meanwhile (another batch, an API call): this row's PDF is not needed.
+          const same = existing.requestHash === c.requestHash;
+          await withTransaction(ctx.db, async (trx) => {
+            const done = await completeClaimedRow(trx, batch.id, c.row, c.token, same
+              ? { state: 'existing', documentId: existing.id }
+              : { state: 'failed', problems: [idempotencyConflictProblem(batch.idempotencyColumn, existing.id)] });
+            if (done) await addBatchCounts(trx, batch.id, same ? { existing: 1 } : { failed: 1 });
+          });
+          await ctx.blobs.delete(c.documentId).catch(() => undefined);
+          if (same) out.existing++;
+          else out.failed++;
+        } else {
+          // The status-list position was taken by a document issued meanwhile: pick another and make it again.
+          await releaseClaimedRow(ctx.db, batch.id, c.row, c.token, true);
+          out.requeued++;
+        }
+      } else {
+        throw e;
+      }
+    }
+  }
+  if (out.issued) ctx.afterCommit();
+  return out;
+}
