@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
 import type { Config } from '../config.js';
 import { AppError } from '../domain/errors.js';
 import { loadTypes, type LoadedType } from '../doctypes/load-types.js';
@@ -240,6 +241,7 @@ export async function openApp(config: Config, opts: OpenAppOptions = {}): Promis
       signing: { timestamper, revocation: issuanceDeps.signing.revocation },
       now: () => new Date(),
       leaseMs: envInt('EKASARN_BULK_LEASE_MS', 30_000, 1000, 3_600_000),
+      nodeId: `${hostname()}:${process.pid}`,
       afterCommit: onChange,
       ...(bulkWorkers ? { workers: bulkWorkers } : {}),
       recycleAfter: envInt('EKASARN_BULK_RECYCLE', 2000, 10, 1_000_000),

@@ -16,6 +16,8 @@ export interface BulkContext {
   signing: SigningServices;
   now(): Date;
   leaseMs: number;
+  /** This process, as recorded on the rows it issues (`host:pid`). */
+  nodeId: string;
   /** Called after each commit of issued documents (log integration, status-list cache). */
   afterCommit(): void;
   /** Worker threads; default one per core. */

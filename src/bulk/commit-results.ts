@@ -52,7 +52,7 @@ async function recordOne(trx: Executor, ctx: BulkContext, batch: Batch, type: Lo
     statusListIndex: c.statusListIndex,
     publicUrl: ctx.publicUrl,
   });
-  if (!(await completeClaimedRow(trx, batch.id, c.row, c.token, { state: 'issued', documentId: c.documentId }))) throw new ClaimLost();
+  if (!(await completeClaimedRow(trx, batch.id, c.row, c.token, { state: 'issued', documentId: c.documentId, by: ctx.nodeId }))) throw new ClaimLost();
 }
 
 /**

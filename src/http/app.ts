@@ -13,6 +13,7 @@ import { lifecycleRoutes } from './routes/lifecycle.js';
 import { publicLogRoutes } from './routes/public-log.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { statusListRoutes } from './routes/status-list.js';
+import { batchRoutes } from './routes/batches.js';
 import { requireCaller } from './auth.js';
 import type { Services } from './services.js';
 
@@ -54,6 +55,7 @@ export async function buildHttpApp(services: Services, opts: { logger?: boolean 
   publicLogRoutes(app, services);
   statusListRoutes(app, services);
   webhookRoutes(app, { ...services.webhooks, authenticate: (req, scope) => requireCaller(services, req, scope) });
+  await app.register(async (scope) => batchRoutes(scope, services));
   await app.register(async (scope) => verifyRoutes(scope, services));
   await app.register(async (scope) => binaryEndpointRoutes(scope, services));
   typeRoutes(app, services);

@@ -266,6 +266,7 @@ function migrations(dialect: DialectName): Record<string, Migration> {
           .addColumn('issued_at', 'text')
           .addColumn('claim_token', 'text')
           .addColumn('claimed_until', 'text')
+          .addColumn('issued_by', 'text')
           .addPrimaryKeyConstraint('batch_rows_pk', ['batch_id', 'row_number'])
           .addUniqueConstraint('batch_rows_key_uq', ['batch_id', 'idempotency_key'])
           .execute();

@@ -217,6 +217,8 @@ export interface BatchRowsTable {
   issued_at: string | null;
   claim_token: string | null;
   claimed_until: string | null;
+  /** Which process finished the row (`host:pid`): for operators of several servers. */
+  issued_by: string | null;
 }
 
 export interface Database {

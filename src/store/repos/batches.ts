@@ -48,6 +48,7 @@ export interface BatchRow {
   statusListIndex: number | null;
   issuedAt: string | null;
   claimToken: string | null;
+  issuedBy: string | null;
 }
 
 const toBatch = (r: BatchesTable): Batch => ({
@@ -84,6 +85,7 @@ const toRow = (r: BatchRowsTable): BatchRow => ({
   statusListIndex: r.status_list_index === null ? null : Number(r.status_list_index),
   issuedAt: r.issued_at,
   claimToken: r.claim_token,
+  issuedBy: r.issued_by,
 });
 
 export interface NewBatch {
@@ -213,6 +215,7 @@ export async function insertBatchRows(trx: Executor, batchId: string, rows: read
     issued_at: null,
     claim_token: null,
     claimed_until: null,
+    issued_by: null,
   });
   // Keys repeated across chunks collide with rows of earlier chunks: find those before inserting.
   const earlier = await trx
@@ -320,7 +323,7 @@ export async function completeClaimedRow(
   batchId: string,
   row: number,
   token: string,
-  outcome: { state: 'issued' | 'existing' | 'failed'; documentId?: string | null; problems?: RowProblemRecord[] },
+  outcome: { state: 'issued' | 'existing' | 'failed'; documentId?: string | null; problems?: RowProblemRecord[]; by?: string },
 ): Promise<boolean> {
   const r = await trx
     .updateTable('batch_rows')
@@ -331,6 +334,7 @@ export async function completeClaimedRow(
       ...(outcome.documentId !== undefined ? { document_id: outcome.documentId } : {}),
       ...(outcome.state === 'failed' ? { document_id: null, serial: null, status_list_index: null } : {}),
       ...(outcome.problems?.length ? { problems_json: JSON.stringify(outcome.problems) } : {}),
+      ...(outcome.by ? { issued_by: outcome.by } : {}),
     })
     .where('batch_id', '=', batchId)
     .where('row_number', '=', row)
