@@ -134,7 +134,6 @@ export async function issueStaged(
       requestHash,
       actor: 'bench',
       statusListIndex,
-      publicUrl: verifyUrl.replace(/\/v\/.*$/, ''),
     });
     return pdf;
   });

@@ -245,6 +245,7 @@ export async function openApp(config: Config, opts: OpenAppOptions = {}): Promis
       afterCommit: onChange,
       ...(bulkWorkers ? { workers: bulkWorkers } : {}),
       recycleAfter: envInt('EKASARN_BULK_RECYCLE', 2000, 10, 1_000_000),
+      perWorker: envInt('EKASARN_BULK_INFLIGHT', 3, 1, 64),
     },
     { databaseUrl: config.databaseUrl, onError: (e) => console.error(`ekasarn: bulk issuance: ${(e as Error).message}`) },
   );

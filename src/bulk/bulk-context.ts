@@ -22,6 +22,8 @@ export interface BulkContext {
   afterCommit(): void;
   /** Worker threads; default one per core. */
   workers?: number;
+  /** Documents given to one worker thread at once (default 3: its fsyncs overlap its next render). */
+  perWorker?: number;
   /** Replace a worker thread after this many documents (memory). */
   recycleAfter?: number;
 }

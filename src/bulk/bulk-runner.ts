@@ -64,6 +64,7 @@ export class BulkRunner {
         services: this.ctx.signing,
         ...(this.ctx.workers ? { size: this.ctx.workers } : {}),
         ...(this.ctx.recycleAfter ? { recycleAfter: this.ctx.recycleAfter } : {}),
+        ...(this.ctx.perWorker ? { perWorker: this.ctx.perWorker } : {}),
       });
       this.pool = pool;
       this.poolAgencies = agencies;

@@ -1,9 +1,10 @@
 import type { LoadedType } from '../doctypes/load-types.js';
-import { recordIssuedDocument } from '../issuance/issue-document.js';
+import { recordIssuedDocuments, type IssuedDocumentRecord } from '../issuance/issue-document.js';
 import { isPadesLevel } from '../issuance/sign-pdf.js';
 import {
   addBatchCounts,
   completeClaimedRow,
+  markClaimedRowsIssued,
   getDocumentByIdempotencyKey,
   isUniqueViolation,
   releaseClaimedRow,
@@ -31,11 +32,9 @@ export interface CommitOutcome {
 
 class ClaimLost extends Error {}
 
-/** The registry rows of one made document and its row's new state, inside `trx`. */
-async function recordOne(trx: Executor, ctx: BulkContext, batch: Batch, type: LoadedType, d: MadeDocument): Promise<void> {
+function record(batch: Batch, type: LoadedType, d: MadeDocument): IssuedDocumentRecord {
   const c = d.claimed;
-  const level = isPadesLevel(batch.level) ? batch.level : 'B-B';
-  await recordIssuedDocument(trx, {
+  return {
     id: c.documentId,
     serial: c.serial,
     type: type.definition,
@@ -45,14 +44,20 @@ async function recordOne(trx: Executor, ctx: BulkContext, batch: Batch, type: Lo
     pdfSha256: d.made.pdfSha256,
     issuedAt: c.issuedAt,
     validUntil: c.validUntil,
-    level,
+    level: isPadesLevel(batch.level) ? batch.level : 'B-B',
     idempotencyKey: c.idempotencyKey,
     requestHash: c.requestHash,
     actor: batch.actor,
     statusListIndex: c.statusListIndex,
-    publicUrl: ctx.publicUrl,
-  });
-  if (!(await completeClaimedRow(trx, batch.id, c.row, c.token, { state: 'issued', documentId: c.documentId, by: ctx.nodeId }))) throw new ClaimLost();
+  };
+}
+
+/** The registry rows of made documents and their rows' `issued` marks, inside `trx`; ClaimLost when a row was taken over. */
+async function recordGroup(trx: Executor, ctx: BulkContext, batch: Batch, type: LoadedType, group: readonly MadeDocument[]): Promise<void> {
+  await recordIssuedDocuments(trx, group.map((d) => record(batch, type, d)));
+  const marked = await markClaimedRowsIssued(trx, batch.id, group.map((d) => ({ row: d.claimed.row, token: d.claimed.token })), ctx.nodeId);
+  if (marked !== group.length) throw new ClaimLost();
+  await addBatchCounts(trx, batch.id, { issued: group.length });
 }
 
 /**
@@ -64,10 +69,7 @@ export async function commitMadeDocuments(ctx: BulkContext, batch: Batch, type: 
   const out: CommitOutcome = { issued: 0, existing: 0, failed: 0, requeued: 0 };
   if (group.length === 0) return out;
   try {
-    await withTransaction(ctx.db, async (trx) => {
-      for (const d of group) await recordOne(trx, ctx, batch, type, d);
-      await addBatchCounts(trx, batch.id, { issued: group.length });
-    });
+    await withTransaction(ctx.db, (trx) => recordGroup(trx, ctx, batch, type, group));
     out.issued = group.length;
     ctx.afterCommit();
     return out;
@@ -77,10 +79,7 @@ export async function commitMadeDocuments(ctx: BulkContext, batch: Batch, type: 
   for (const d of group) {
     const c = d.claimed;
     try {
-      await withTransaction(ctx.db, async (trx) => {
-        await recordOne(trx, ctx, batch, type, d);
-        await addBatchCounts(trx, batch.id, { issued: 1 });
-      });
+      await withTransaction(ctx.db, (trx) => recordGroup(trx, ctx, batch, type, [d]));
       out.issued++;
     } catch (e) {
       if (e instanceof ClaimLost) {

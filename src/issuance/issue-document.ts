@@ -11,8 +11,8 @@ import {
   getAgency,
   isEntitled,
   getDocumentByIdempotencyKey,
-  insertDocument,
-  insertDocumentVersion,
+  insertDocuments,
+  insertDocumentVersions,
   isUniqueViolation,
   nextSerialNumber,
   withTransaction,
@@ -24,7 +24,7 @@ import {
 import type { PadesLevel } from './sign-pdf.js';
 import { makeSignedPdf, type AgencySigner } from './document-pdf.js';
 export { renderInputFor, type AgencySigner, type DocumentFacts } from './document-pdf.js';
-import { recordDocumentEvent } from '../lifecycle/document-events.js';
+import { recordIssuedEvents } from '../lifecycle/document-events.js';
 import { statusListUrl } from '../domain/status-list.js';
 import { chooseStatusListIndex } from './status-list-index.js';
 import type { Timestamper } from './timestamper.js';
@@ -92,61 +92,67 @@ async function replayOrConflict(deps: IssuanceDeps, existing: StoredDocument, re
   return { document: existing, pdf, created: false };
 }
 
+/** What is recorded of one issued document. */
+export interface IssuedDocumentRecord {
+  id: string;
+  serial: string;
+  type: TypeDefinition;
+  agencyId: string;
+  fields: Record<string, unknown>;
+  pdfSize: number;
+  pdfSha256: string;
+  issuedAt: Date;
+  validUntil: string | null;
+  level: PadesLevel;
+  idempotencyKey: string | null;
+  requestHash: string;
+  actor: string;
+  statusListIndex: number | null;
+}
+
 /**
- * The registry rows of one issued document, written inside the caller's transaction: the document, its version 1
- * and the audit event. The one place these rows are written, so every caller records the same things.
+ * The registry rows of issued documents, written inside the caller's transaction: each document, its version 1, its
+ * transparency-log event and audit event — one statement per table however many documents (bulk commits groups).
+ * The one place these rows are written, so single and bulk issuance record the same things.
  */
-export async function recordIssuedDocument(
-  trx: Executor,
-  d: {
-    id: string;
-    serial: string;
-    type: TypeDefinition;
-    agencyId: string;
-    fields: Record<string, unknown>;
-    pdfSize: number;
-    pdfSha256: string;
-    issuedAt: Date;
-    validUntil: string | null;
-    level: PadesLevel;
-    idempotencyKey: string | null;
-    requestHash: string;
-    actor: string;
-    statusListIndex: number | null;
-    publicUrl: string;
-  },
-): Promise<StoredDocument> {
-  const row = await insertDocument(trx, {
-    id: d.id,
-    serial: d.serial,
-    typeId: d.type.id,
-    typeVersion: d.type.version,
-    agencyId: d.agencyId,
-    subjectKind: d.type.subject.kind,
-    subjectId: String(d.fields[d.type.subject.idField]),
-    data: d.fields,
-    pdfSha256: d.pdfSha256,
-    pdfSize: d.pdfSize,
-    issuedAt: d.issuedAt,
-    validUntil: d.validUntil,
-    idempotencyKey: d.idempotencyKey,
-    requestHash: d.requestHash,
-    statusListIndex: d.statusListIndex,
-  });
-  await insertDocumentVersion(trx, { documentId: d.id, version: 1, blobKey: d.id, pdfSha256: d.pdfSha256, pdfSize: d.pdfSize, level: d.level, reason: 'issued' });
-  // Audit trail and transparency log: ids, type, serial and digest only — no personal data.
-  await recordDocumentEvent(
+export async function recordIssuedDocuments(trx: Executor, ds: readonly IssuedDocumentRecord[]): Promise<StoredDocument[]> {
+  const rows = await insertDocuments(
     trx,
-    {
-      kind: 'issued',
+    ds.map((d) => ({
+      id: d.id,
+      serial: d.serial,
+      typeId: d.type.id,
+      typeVersion: d.type.version,
+      agencyId: d.agencyId,
+      subjectKind: d.type.subject.kind,
+      subjectId: String(d.fields[d.type.subject.idField]),
+      data: d.fields,
+      pdfSha256: d.pdfSha256,
+      pdfSize: d.pdfSize,
+      issuedAt: d.issuedAt,
+      validUntil: d.validUntil,
+      idempotencyKey: d.idempotencyKey,
+      requestHash: d.requestHash,
+      statusListIndex: d.statusListIndex,
+    })),
+  );
+  await insertDocumentVersions(trx, ds.map((d) => ({ documentId: d.id, version: 1, blobKey: d.id, pdfSha256: d.pdfSha256, pdfSize: d.pdfSize, level: d.level, reason: 'issued' })));
+  // Audit trail and transparency log: ids, type, serial and digest only — no personal data.
+  await recordIssuedEvents(
+    trx,
+    ds.map((d) => ({
+      kind: 'issued' as const,
       document: { id: d.id, agencyId: d.agencyId, typeId: d.type.id, pdfSha256: d.pdfSha256 },
       at: d.issuedAt,
       actor: d.actor,
       audit: { typeVersion: d.type.version, serial: d.serial, level: d.level },
-    },
-    d.publicUrl,
+    })),
   );
-  return row;
+  return rows;
+}
+
+export async function recordIssuedDocument(trx: Executor, d: IssuedDocumentRecord): Promise<StoredDocument> {
+  return (await recordIssuedDocuments(trx, [d]))[0]!;
 }
 
 /**
@@ -231,7 +237,6 @@ export async function issueDocument(deps: IssuanceDeps, req: IssueRequest): Prom
         requestHash,
         actor: req.actor,
         statusListIndex: statusIndex,
-        publicUrl: deps.publicUrl,
       });
       if (req.alsoInTransaction) await req.alsoInTransaction(trx, row);
       return { document: row, pdf: signed };

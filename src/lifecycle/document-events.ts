@@ -1,5 +1,5 @@
 import type { LogEventKind } from '../domain/lifecycle.js';
-import { activeSubscriptions, appendAuditEvent, appendLogEvent, enqueueWebhookDelivery, type Executor } from '../store/index.js';
+import { activeSubscriptions, appendAuditEvent, appendAuditEvents, appendLogEvent, appendLogEvents, enqueueWebhookDelivery, type Executor } from '../store/index.js';
 
 /** The public facts of a document an event is about (no personal data). */
 export interface EventDocument {
@@ -46,6 +46,38 @@ const STATUS_AFTER: Record<LogEventKind, string> = {
   expired: 'expired',
 };
 
+/** The audit event of a document event: ids, type, digest and reason — the note, but never personal data. */
+function auditOf(e: DocumentEvent, eventId: number, effectiveAt: string) {
+  return {
+    actor: e.actor,
+    action: `document.${e.kind}`,
+    agencyId: e.document.agencyId,
+    documentId: e.document.id,
+    at: e.at,
+    details: {
+      typeId: e.document.typeId,
+      pdfSha256: e.document.pdfSha256,
+      logEventId: eventId,
+      ...(e.kind === 'issued' ? {} : { effectiveAt, reason: e.reason ?? null, ...(e.note ? { note: e.note } : {}) }),
+      ...(e.successorId ? { successorId: e.successorId } : {}),
+      ...(e.audit ?? {}),
+    },
+  };
+}
+
+/**
+ * Issuance events of many documents at once (bulk: one statement for the log events, one for the audit events).
+ * Issuances notify no webhooks, so nothing else is written.
+ */
+export async function recordIssuedEvents(trx: Executor, events: readonly DocumentEvent[]): Promise<void> {
+  if (events.some((e) => e.kind !== 'issued')) throw new Error('recordIssuedEvents takes issuance events only');
+  const ids = await appendLogEvents(
+    trx,
+    events.map((e) => ({ at: e.at, kind: e.kind, agencyId: e.document.agencyId, typeId: e.document.typeId, documentId: e.document.id, pdfSha256: e.document.pdfSha256, successorId: e.successorId ?? null })),
+  );
+  await appendAuditEvents(trx, events.map((e) => auditOf(e, ids.get(e.document.id)!, e.at.toISOString())));
+}
+
 /**
  * Writes everything one issuance or status change leaves behind, inside the caller's transaction: the transparency-log
  * event (outbox), the audit event, and — for status changes — a queued webhook delivery per subscription. Either the
@@ -62,21 +94,7 @@ export async function recordDocumentEvent(trx: Executor, e: DocumentEvent, publi
     pdfSha256: e.document.pdfSha256,
     successorId: e.successorId ?? null,
   });
-  await appendAuditEvent(trx, {
-    actor: e.actor,
-    action: `document.${e.kind}`,
-    agencyId: e.document.agencyId,
-    documentId: e.document.id,
-    at: e.at,
-    details: {
-      typeId: e.document.typeId,
-      pdfSha256: e.document.pdfSha256,
-      logEventId: eventId,
-      ...(e.kind === 'issued' ? {} : { effectiveAt, reason: e.reason ?? null, ...(e.note ? { note: e.note } : {}) }),
-      ...(e.successorId ? { successorId: e.successorId } : {}),
-      ...(e.audit ?? {}),
-    },
-  });
+  await appendAuditEvent(trx, auditOf(e, eventId, effectiveAt));
   if (e.kind !== 'issued') {
     const payload: WebhookPayload = {
       id: String(eventId),

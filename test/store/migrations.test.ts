@@ -10,6 +10,8 @@ const TABLES = [
   'agency_certificates',
   'api_keys',
   'audit_events',
+  'batch_rows',
+  'batches',
   'document_types',
   'document_versions',
   'documents',

@@ -42,25 +42,31 @@ function toAuditEvent(row: AuditEventRow): AuditEvent {
   };
 }
 
-/** Appends one event and returns its id (ids increase with insertion order). */
-export async function appendAuditEvent(trx: Executor, input: AuditEventInput): Promise<number> {
+function auditRow(input: AuditEventInput) {
   const details = input?.details ?? {};
   if (typeof details !== 'object' || details === null || Array.isArray(details)) {
     throw new StoreInputError('auditEvent.details', 'a plain object');
   }
-  const row = await trx
-    .insertInto('audit_events')
-    .values({
-      at: input.at === undefined ? new Date().toISOString() : timestamp('auditEvent.at', input.at),
-      actor: text('auditEvent.actor', input.actor, { max: 200 }),
-      action: text('auditEvent.action', input.action, { max: 100, pattern: ACTION_PATTERN }),
-      agency_id: slug('auditEvent.agencyId', input.agencyId),
-      document_id: optionalText('auditEvent.documentId', input.documentId, { max: 64 }),
-      details_json: json('auditEvent.details', details),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  return {
+    at: input.at === undefined ? new Date().toISOString() : timestamp('auditEvent.at', input.at),
+    actor: text('auditEvent.actor', input.actor, { max: 200 }),
+    action: text('auditEvent.action', input.action, { max: 100, pattern: ACTION_PATTERN }),
+    agency_id: slug('auditEvent.agencyId', input.agencyId),
+    document_id: optionalText('auditEvent.documentId', input.documentId, { max: 64 }),
+    details_json: json('auditEvent.details', details),
+  };
+}
+
+/** Appends one event and returns its id (ids increase with insertion order). */
+export async function appendAuditEvent(trx: Executor, input: AuditEventInput): Promise<number> {
+  const row = await trx.insertInto('audit_events').values(auditRow(input)).returning('id').executeTakeFirstOrThrow();
   return Number(row.id);
+}
+
+/** Several events in one statement (bulk issuance); no ids returned. */
+export async function appendAuditEvents(trx: Executor, inputs: readonly AuditEventInput[]): Promise<void> {
+  if (inputs.length === 0) return;
+  await trx.insertInto('audit_events').values(inputs.map(auditRow)).execute();
 }
 
 /** Events, oldest first; filtered by agency and/or document. */

@@ -344,6 +344,23 @@ export async function completeClaimedRow(
   return Number(r.numUpdatedRows) === 1;
 }
 
+/**
+ * Marks claimed rows issued in one statement (their document ids were reserved in the claim). Returns how many rows
+ * were still held under their claims: fewer than asked means one was taken over, and the caller rolls back.
+ */
+export async function markClaimedRowsIssued(trx: Executor, batchId: string, rows: readonly { row: number; token: string }[], by: string): Promise<number> {
+  if (rows.length === 0) return 0;
+  const r = await trx
+    .updateTable('batch_rows')
+    .set({ state: 'issued', claim_token: null, claimed_until: null, issued_by: by })
+    .where('batch_id', '=', batchId)
+    .where('state', '=', 'pending')
+    .where('row_number', 'in', rows.map((x) => x.row))
+    .where('claim_token', 'in', [...new Set(rows.map((x) => x.token))])
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
 /** Gives a claimed row back (e.g. a transient failure): it keeps its reservations and is claimable again at once. */
 export async function releaseClaimedRow(db: Executor, batchId: string, row: number, token: string, dropStatusIndex = false): Promise<void> {
   await db

@@ -13,10 +13,18 @@ export interface DocumentVersion {
   createdAt: string;
 }
 
-export async function insertDocumentVersion(db: Executor, v: Omit<DocumentVersion, 'createdAt'> & { createdAt?: string }): Promise<void> {
+type NewVersion = Omit<DocumentVersion, 'createdAt'> & { createdAt?: string };
+
+export async function insertDocumentVersion(db: Executor, v: NewVersion): Promise<void> {
+  await insertDocumentVersions(db, [v]);
+}
+
+/** Several versions in one statement (bulk issuance). */
+export async function insertDocumentVersions(db: Executor, vs: readonly NewVersion[]): Promise<void> {
+  if (vs.length === 0) return;
   await db
     .insertInto('document_versions')
-    .values({
+    .values(vs.map((v) => ({
       document_id: text('version.documentId', v.documentId, { max: 64 }),
       version: integer('version.version', v.version, 1, 1_000_000),
       blob_key: text('version.blobKey', v.blobKey, { max: 64 }),
@@ -25,7 +33,7 @@ export async function insertDocumentVersion(db: Executor, v: Omit<DocumentVersio
       level: text('version.level', v.level, { max: 16 }),
       reason: text('version.reason', v.reason, { max: 64 }),
       created_at: v.createdAt ?? nowIso(),
-    })
+    })))
     .execute();
 }
 

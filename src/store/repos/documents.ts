@@ -108,7 +108,7 @@ function toDocument(row: DocumentRow): StoredDocument {
  * Inserts a new document row. A duplicate id, (agency, serial) or (agency, idempotency key) is rejected by the
  * database with a unique violation (see isUniqueViolation), so two racing requests cannot both succeed.
  */
-export async function insertDocument(db: Executor, input: NewDocumentInput): Promise<StoredDocument> {
+function documentRow(input: NewDocumentInput): DocumentRow {
   const now = nowIso();
   const row: DocumentRow = {
     id: text('document.id', input?.id, { pattern: OPAQUE_ID_PATTERN }),
@@ -135,8 +135,21 @@ export async function insertDocument(db: Executor, input: NewDocumentInput): Pro
     status_note: null,
     status_list_index: input.statusListIndex ?? null,
   };
+  return row;
+}
+
+export async function insertDocument(db: Executor, input: NewDocumentInput): Promise<StoredDocument> {
+  const row = documentRow(input);
   await db.insertInto('documents').values(row).execute();
   return toDocument(row);
+}
+
+/** Several documents in one statement (bulk issuance commits a group at once); same checks as insertDocument. */
+export async function insertDocuments(db: Executor, inputs: readonly NewDocumentInput[]): Promise<StoredDocument[]> {
+  if (inputs.length === 0) return [];
+  const rows = inputs.map(documentRow);
+  await db.insertInto('documents').values(rows).execute();
+  return rows.map(toDocument);
 }
 
 export async function getDocumentById(db: Executor, id: string): Promise<StoredDocument | null> {

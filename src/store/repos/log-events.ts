@@ -47,23 +47,33 @@ const toEvent = (r: Row): LogEvent => ({
   leafJson: r.leaf_json,
 });
 
+function logEventRow(e: NewLogEvent) {
+  return {
+    at: timestamp('logEvent.at', e.at),
+    kind: oneOf('logEvent.kind', e.kind, LOG_EVENT_KINDS),
+    agency_id: slug('logEvent.agencyId', e.agencyId),
+    type_id: slug('logEvent.typeId', e.typeId),
+    document_id: text('logEvent.documentId', e.documentId, { pattern: OPAQUE_ID_PATTERN }),
+    pdf_sha256: sha256Hex('logEvent.pdfSha256', e.pdfSha256),
+    successor_id: optionalText('logEvent.successorId', e.successorId ?? null, { pattern: OPAQUE_ID_PATTERN }),
+    log_index: null,
+    leaf_json: null,
+  };
+}
+
 export async function appendLogEvent(trx: Executor, e: NewLogEvent): Promise<number> {
-  const row = await trx
-    .insertInto('log_events')
-    .values({
-      at: timestamp('logEvent.at', e.at),
-      kind: oneOf('logEvent.kind', e.kind, LOG_EVENT_KINDS),
-      agency_id: slug('logEvent.agencyId', e.agencyId),
-      type_id: slug('logEvent.typeId', e.typeId),
-      document_id: text('logEvent.documentId', e.documentId, { pattern: OPAQUE_ID_PATTERN }),
-      pdf_sha256: sha256Hex('logEvent.pdfSha256', e.pdfSha256),
-      successor_id: optionalText('logEvent.successorId', e.successorId ?? null, { pattern: OPAQUE_ID_PATTERN }),
-      log_index: null,
-      leaf_json: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const row = await trx.insertInto('log_events').values(logEventRow(e)).returning('id').executeTakeFirstOrThrow();
   return Number(row.id);
+}
+
+/**
+ * Several events in one statement (bulk issuance: one event per document). Returns each document's event id; the
+ * order RETURNING gives is not promised, so ids are matched by document.
+ */
+export async function appendLogEvents(trx: Executor, es: readonly NewLogEvent[]): Promise<Map<string, number>> {
+  if (es.length === 0) return new Map();
+  const rows = await trx.insertInto('log_events').values(es.map(logEventRow)).returning(['id', 'document_id']).execute();
+  return new Map(rows.map((r) => [r.document_id, Number(r.id)]));
 }
 
 /** Events not yet in the tree, oldest first. */
