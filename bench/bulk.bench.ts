@@ -73,7 +73,8 @@ async function openInstance(dialect: 'sqlite' | 'postgres', level: PadesLevel): 
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   });
   await initProject(config, { demo: true });
-  const app = await openApp(config, { integrateAfterChanges: false });
+  // The transparency log is integrated as documents commit, as in a server: its cost is part of issuing.
+  const app = await openApp(config);
   return {
     app,
     async destroy() {
