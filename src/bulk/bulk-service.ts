@@ -79,7 +79,11 @@ export class BulkService {
    * an operator resuming a batch whose process was killed need not wait for those claims to lapse.
    */
   async runHere(batchId: string, opts: { takeOver?: boolean } = {}): Promise<Batch> {
-    if (opts.takeOver) await releaseAllClaims(this.ctx.db, batchId);
+    if (opts.takeOver) {
+      await releaseAllClaims(this.ctx.db, batchId);
+      // Half-written PDFs of a killed process (a write takes milliseconds; a minute-old one is dead).
+      await this.ctx.blobs.removeStaleTemporaries(60_000);
+    }
     await this.runner.run({ batchId, fromRow: 1, toRow: Math.max(1, await lastRowNumber(this.ctx.db, batchId)) });
     const b = await getBatch(this.ctx.db, batchId);
     if (!b) throw batchNotFound();

@@ -153,7 +153,9 @@ function toBatchRow(
   const unknown = batch.format === 'jsonl' ? unknownKeys(source.values, type, opts) : [];
   const fields = fieldsOf(source.values, type, opts);
   const checked = type.validate(fields);
-  const problems: RowProblemRecord[] = unknown.map((k) => ({
+  // The schema may already refuse unknown keys (additionalProperties: false): say it once per key.
+  const reported = new Set(checked.ok ? [] : checked.errors.map((e) => e.field));
+  const problems: RowProblemRecord[] = unknown.filter((k) => !reported.has(k)).map((k) => ({
     column: k,
     code: 'unknown_field',
     message: { th: `"${k}" ไม่ใช่ข้อมูลของเอกสารประเภทนี้`, en: `"${k}" is not a field of this document type` },

@@ -6,7 +6,10 @@ const ID_BYTES = 16;
 
 export function newDocumentId(): string {
   const bytes = new Uint8Array(ID_BYTES);
-  globalThis.crypto.getRandomValues(bytes);
+  // Never a leading "-": such an id reads as an option on a command line and as a formula in a spreadsheet
+  // (results.csv). Drawing again costs 1 in 64 ids and under 0.03 bits of the 128.
+  do globalThis.crypto.getRandomValues(bytes);
+  while (bytes[0]! >> 2 === 62);
   return base64url(bytes);
 }
 

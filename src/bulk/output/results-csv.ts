@@ -17,13 +17,20 @@ const OUTCOMES = new Set(['issued', 'existing', 'failed']);
 const BOM = '\uFEFF';
 
 /*
- * csv-stringify does the RFC 4180 quoting (fields with comma, quote, CR or LF quoted; quotes doubled) and, with
- * escape_formulas, prefixes "'" to any cell starting with = + - @ tab CR or their full-width forms (OWASP "CSV
- * injection"): error messages quote what the uploader typed, e.g. =HYPERLINK(…), and officers open this file in Excel.
+ * csv-stringify does the RFC 4180 quoting (fields with comma, quote, CR or LF quoted; quotes doubled); `guarded`
+ * prefixes "'" to an error cell starting with = + - @ tab CR or their full-width forms (OWASP "CSV injection"): error
+ * messages quote what the uploader typed, e.g. =HYPERLINK(…), and officers open this file in Excel.
  */
 // quote_record_delimiter must be explicit: once record_delimiter is set, csv-stringify would otherwise leave a lone
 // CR or LF inside a cell unquoted, which splits the record.
-const options = { escape_formulas: true, record_delimiter: '\r\n', quote_record_delimiter: true, eof: true } as const;
+const options = { record_delimiter: '\r\n', quote_record_delimiter: true, eof: true } as const;
+
+/**
+ * The formula guard, on the cells that carry what an uploader typed (the error texts quote values). Not on ids, serials
+ * or file names: those are ours, and a document id may begin with "-" — a quote in front would make it another id.
+ */
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+const guarded = (text: string): string => (FORMULA_START.test(text) ? `'${text}` : text);
 
 function problemsText(problems: RowProblem[] | undefined, lang: 'th' | 'en'): string {
   // Validation messages already end with "(column x)"; others get the column in front so the cell can be found.
@@ -45,8 +52,8 @@ export function resultCsvLine(r: ResultRow): string {
     r.documentId ?? '',
     r.serial ?? '',
     r.file ?? '',
-    problemsText(r.problems, 'th'),
-    problemsText(r.problems, 'en'),
+    guarded(problemsText(r.problems, 'th')),
+    guarded(problemsText(r.problems, 'en')),
   ];
   return stringify([cells], options);
 }

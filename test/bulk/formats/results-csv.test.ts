@@ -54,7 +54,7 @@ describe('results CSV', () => {
     ]);
   });
 
-  it('neutralises every formula prefix, in every column, with a single quote', async () => {
+  it('neutralises every formula prefix in the error cells (the uploader text) and keeps ids verbatim', async () => {
     for (const bad of DANGEROUS) {
       const line = resultCsvLine({
         row: 9,
@@ -65,7 +65,8 @@ describe('results CSV', () => {
         problems: [{ column: null, code: 'pattern', message: { th: bad, en: bad } }],
       });
       const [cells] = parse(line, { relax_column_count: false }) as string[][];
-      expect(cells).toEqual(['9', 'failed', `'${bad}`, `'${bad}`, `'${bad}`, `'${bad}`, `'${bad}`]);
+      // Ids, serials and file names are the registry's own values: a quote would make them name something else.
+      expect(cells).toEqual(['9', 'failed', bad, bad, bad, `'${bad}`, `'${bad}`]);
     }
     // Harmless text is left exactly as is.
     const [safe] = parse(resultCsvLine({ row: 2, outcome: 'failed', problems: [{ column: null, code: 'c', message: { th: 'a=1', en: "it's -1" } }] })) as string[][];
