@@ -1,22 +1,28 @@
 /** Where the renderer maps per-render files inside the compiler's private root. */
-export const ENTRY_PATH = '/main.typ';
 export const ATTACHMENT_PATH = '/__input__/attachment.json';
+/** The template data (JSON) and the verification QR code (SVG), mapped per document. */
+export const DATA_PATH = '/__input__/data.json';
+export const QR_PATH = '/__input__/qr.svg';
+
+/** Entry files live at the root so the embedded file's name is plain "data.json" (Typst names it relative to the caller). */
+export const entryPathFor = (templateNumber: number): string => `/entry-t${templateNumber}.typ`;
+export const templatePathFor = (templateNumber: number): string => `/templates/t${templateNumber}.typ`;
 
 /**
- * The entry file the renderer compiles. Constant text — nothing from a request is ever spliced into it; every value
- * arrives through `sys.inputs` (strings) or the mapped attachment file (exact bytes). It sets the PDF metadata and
- * embeds data.json for every type, so a template cannot forget the associated file, then includes the type's
- * template. It sits at the root so the embedded file's name is plain "data.json" (Typst names it relative to the
- * file that calls pdf.attach).
+ * The entry file for one template. Constant text — nothing from a request is ever spliced into it: the only variable
+ * part is the template's numbered path, which the renderer generates. Every value arrives through mapped files
+ * (DATA_PATH, QR_PATH, ATTACHMENT_PATH) — not `sys.inputs`, because changing sys.inputs changes Typst's standard
+ * library and thereby the key of nearly every memoised evaluation and layout (bench/proposals/README.md).
+ *
+ * It attaches data.json for every type, so a template cannot forget the associated file, then includes the type's
+ * template. `set document(...)` comes *after* the template on purpose: a set rule sits in the style chain of all
+ * content after it, and the title and keywords differ per document (serial, id), so placing it first made every
+ * memoised layout miss. Typst 0.14 accepts document set rules anywhere at the top level.
  */
-export const ENTRY_SOURCE = `// ekasarn renderer entry — generated, constant.
-#let input = json(bytes(sys.inputs.data))
-#set document(
-  title: input.pdf.title,
-  author: input.pdf.author,
-  keywords: input.pdf.keywords,
-  date: auto,
-)
+export function entrySource(templatePath: string): string {
+  if (!/^\/templates\/t[0-9]+\.typ$/.test(templatePath)) throw new Error(`template path "${templatePath}" is not a generated template path`);
+  return `// ekasarn renderer entry — generated, constant.
+#let input = json("${DATA_PATH}")
 #set text(lang: "th", region: "TH")
 #pdf.attach(
   "data.json",
@@ -25,5 +31,7 @@ export const ENTRY_SOURCE = `// ekasarn renderer entry — generated, constant.
   mime-type: "application/json",
   description: input.attachment.description,
 )
-#include sys.inputs.template
+#include "${templatePath}"
+#set document(title: input.pdf.title, author: input.pdf.author, keywords: input.pdf.keywords, date: auto)
 `;
+}

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatEnglishDate, formatThaiDate, toThaiDigits } from '../domain/thai-date.js';
 import { displayFields } from './display-values.js';
-import { ATTACHMENT_PATH, ENTRY_PATH, ENTRY_SOURCE } from './entry-source.js';
+import { ATTACHMENT_PATH, DATA_PATH, entryPathFor, entrySource, QR_PATH, templatePathFor } from './entry-source.js';
 import { loadDefaultFonts } from './fonts.js';
 import { qrSvg } from './qr-svg.js';
 import { assertRenderInput, type RenderInput } from './render-input.js';
@@ -50,7 +50,7 @@ function readSharedFiles(dir: string): Record<string, Buffer> {
 
 /**
  * Creates a renderer around one warm Typst compiler. Create one per worker and reuse it; call close() when done.
- * Every value reaches the template as JSON data (`sys.inputs.data`), so text such as `#read("/etc/passwd")` prints
+ * Every value reaches the template as JSON data (the mapped file DATA_PATH), so text such as `#read("/etc/passwd")` prints
  * literally; display strings (Buddhist-era dates, grouped numbers) are prepared here so templates stay simple.
  */
 export function createRenderer(options: RendererOptions = {}): Renderer {
@@ -58,22 +58,25 @@ export function createRenderer(options: RendererOptions = {}): Renderer {
   const fontBlobs = options.fontBlobs?.map((b) => Buffer.from(b)) ?? loadDefaultFonts().blobs;
   const engine = new TypstEngine({
     fontBlobs,
-    sharedFiles: { ...readSharedFiles(options.sharedDir ?? defaultSharedDir()), [ENTRY_PATH]: ENTRY_SOURCE },
+    sharedFiles: readSharedFiles(options.sharedDir ?? defaultSharedDir()),
   });
-  // Keys are mapped to numbered paths so no key text ever becomes part of a path Typst parses.
-  const templatePaths = new Map<string, string>();
+  // Keys are mapped to numbered paths so no key text ever becomes part of a path Typst parses. Each template gets
+  // its own constant entry file (the entry names the template; sys.inputs stays empty).
+  const templates = new Map<string, { template: string; entry: string }>();
   const digits = options.digits ?? 'arabic';
   const th = (s: string) => (digits === 'thai' ? toThaiDigits(s) : s);
 
   return {
     render(input: RenderInput): Uint8Array {
       assertRenderInput(input);
-      let path = templatePaths.get(input.templateKey);
-      if (!path) {
-        path = `/templates/t${templatePaths.size + 1}.typ`;
-        templatePaths.set(input.templateKey, path);
+      let paths = templates.get(input.templateKey);
+      if (!paths) {
+        const n = templates.size + 1;
+        paths = { template: templatePathFor(n), entry: entryPathFor(n) };
+        engine.setFile(paths.entry, entrySource(paths.template));
+        templates.set(input.templateKey, paths);
       }
-      engine.setFile(path, input.templateSource);
+      engine.setFile(paths.template, input.templateSource);
       engine.setFile(ATTACHMENT_PATH, input.attachment.bytes);
 
       const { meta } = input;
@@ -110,9 +113,11 @@ export function createRenderer(options: RendererOptions = {}): Renderer {
         attachment: { description: input.attachment.description ?? 'ข้อมูลของเอกสารในรูปแบบ JSON / Document data (JSON)' },
       };
       const when = input.pdfMetadata.date ?? new Date(meta.issuedAt);
+      // Per-document values reach Typst as mapped files, never as sys.inputs (see entry-source.ts).
+      engine.setFile(DATA_PATH, JSON.stringify(data));
+      engine.setFile(QR_PATH, qrSvg(meta.verifyUrl));
       return engine.compilePdf({
-        mainPath: ENTRY_PATH,
-        inputs: { data: JSON.stringify(data), qr: qrSvg(meta.verifyUrl), template: path },
+        mainPath: paths.entry,
         pdfStandard,
         creationTimestamp: Math.floor(when.getTime() / 1000),
       });

@@ -91,7 +91,7 @@ describe('markup injection, renderer directly (values the schemas would refuse)'
 
   it('control: the probe is sensitive — a template that evaluates the value as markup does not print it literally', () => {
     const fields = { ...sample, course_th: TRICKY_COURSE };
-    const evaluating = '#set text(font: "Sarabun", fallback: false)\n#eval(json(bytes(sys.inputs.data)).fields.course_th, mode: "markup")\n';
+    const evaluating = '#set text(font: "Sarabun", fallback: false)\n#eval(json("/__input__/data.json").fields.course_th, mode: "markup")\n';
     const file = artifact('injection-control.pdf', renderer.render({ ...input(fields), templateKey: 'control-eval@1', templateSource: evaluating }));
     const text = squash(pdfText(file));
     expect(text).toContain('read(/etc/passwd)');

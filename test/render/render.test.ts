@@ -150,7 +150,7 @@ describe('fail closed', () => {
 
   it('refuses to export PDF/A-3a when an image has no alternative text', () => {
     const base = sampleInput('training-certificate');
-    const source = '#image(bytes(sys.inputs.qr), format: "svg", width: 2cm)';
+    const source = '#image(read("/__input__/qr.svg", encoding: none), format: "svg", width: 2cm)';
     expect(() => renderer.render({ ...base, templateKey: 'no-alt@1', templateSource: source })).toThrow(RenderError);
   });
 
