@@ -15,6 +15,8 @@ const IDLE_CLOSE_MS = 60_000;
 export class BulkRunner {
   private pool: RenderPool | null = null;
   private poolAgencies = new Set<string>();
+  /** Jobs using each pool: a pool replaced for a new agency is closed when its last job ends. */
+  private readonly users = new Map<RenderPool, number>();
   private building: Promise<RenderPool> | null = null;
   private active = 0;
   private idleTimer: NodeJS.Timeout | null = null;
@@ -28,11 +30,21 @@ export class BulkRunner {
     if (!batch || batch.state !== 'queued') return;
     this.active++;
     if (this.idleTimer) clearTimeout(this.idleTimer);
+    let pool: RenderPool | null = null;
     try {
-      const pool = await this.poolFor(batch.agencyId);
+      pool = await this.poolFor(batch.agencyId);
+      this.users.set(pool, (this.users.get(pool) ?? 0) + 1);
       await runRange(this.ctx, pool, job, this.times);
       await completeBatchIfDone(this.ctx.db, job.batchId);
     } finally {
+      if (pool) {
+        const left = (this.users.get(pool) ?? 1) - 1;
+        this.users.set(pool, left);
+        if (left === 0 && pool !== this.pool) {
+          this.users.delete(pool);
+          void pool.close();
+        }
+      }
       if (--this.active === 0) {
         this.idleTimer = setTimeout(() => void this.closePool(), IDLE_CLOSE_MS);
         this.idleTimer.unref();
@@ -49,6 +61,7 @@ export class BulkRunner {
     const pool = this.pool;
     this.pool = null;
     this.poolAgencies.clear();
+    if (pool) this.users.delete(pool);
     await pool?.close();
   }
 
@@ -68,8 +81,11 @@ export class BulkRunner {
       });
       this.pool = pool;
       this.poolAgencies = agencies;
-      // Jobs still running on the old pool finish there; it is closed once they are done.
-      if (old && this.active <= 1) await old.close();
+      // Jobs still running on the old pool finish there; it is closed when the last of them ends.
+      if (old && !this.users.get(old)) {
+        this.users.delete(old);
+        await old.close();
+      }
       return pool;
     })();
     try {

@@ -65,7 +65,7 @@ export class BulkService {
   /** Reads the file into a new batch and queues it (or returns the batch an earlier request with the same key made). */
   async submit(req: NewBatchRequest): Promise<{ batch: Batch; created: boolean }> {
     const r = await receiveBatch(this.ctx, req);
-    if (r.batch.state === 'queued') await this.queue.enqueue(r.batch, await lastRowNumber(this.ctx.db, r.batch.id));
+    if (r.batch.state === 'queued') await this.queue.enqueue(r.batch.id, await lastRowNumber(this.ctx.db, r.batch.id));
     return r;
   }
 

@@ -137,8 +137,14 @@ export async function runRange(ctx: BulkContext, pool: RenderPool, job: RangeJob
       } else {
         const n = (attempts.get(c.row) ?? 0) + 1;
         attempts.set(c.row, n);
+        if (n >= MAX_ATTEMPTS && o.failure.code === 'worker_exit') {
+          // A row that brings its worker thread down every time is the row's fault: it fails, the batch goes on.
+          failedRows.push({ claimed: c, problem: { column: null, code: 'worker_crash', message: { th: 'จัดทำเอกสารจากแถวนี้ไม่สำเร็จ (กระบวนการหยุดทำงานทุกครั้ง)', en: 'Making this row\'s document stopped its worker every time' } } });
+          return;
+        }
         held.delete(c.row);
         await releaseClaimedRow(ctx.db, batch.id, c.row, c.token);
+        // Anything else (the TSA is down) is not the row's fault: the run stops and the batch waits to be resumed.
         if (n >= MAX_ATTEMPTS) fatal ??= new AppError(o.failure.code, 503, o.failure.message);
       }
     });

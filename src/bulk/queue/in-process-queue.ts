@@ -1,4 +1,4 @@
-import { lastRowNumber, listQueuedBatches, type Batch } from '../../store/index.js';
+import { lastRowNumber, listQueuedBatches } from '../../store/index.js';
 import type { BulkContext } from '../bulk-context.js';
 import type { BulkRunner } from '../bulk-runner.js';
 import type { RangeJob } from '../run-range.js';
@@ -23,14 +23,14 @@ export class InProcessQueue implements BatchQueue {
     private readonly onError: (e: unknown, job: RangeJob) => void,
   ) {}
 
-  async enqueue(batch: Batch, lastRow: number): Promise<void> {
-    if (this.jobs.some((j) => j.batchId === batch.id)) return;
-    this.jobs.push({ batchId: batch.id, fromRow: 1, toRow: Math.max(1, lastRow) });
+  async enqueue(batchId: string, lastRow: number): Promise<void> {
+    if (this.jobs.some((j) => j.batchId === batchId)) return;
+    this.jobs.push({ batchId, fromRow: 1, toRow: Math.max(1, lastRow) });
     this.kick();
   }
 
   async start(): Promise<void> {
-    for (const b of await listQueuedBatches(this.ctx.db)) await this.enqueue(b, await lastRowNumber(this.ctx.db, b.id));
+    for (const b of await listQueuedBatches(this.ctx.db)) await this.enqueue(b.id, await lastRowNumber(this.ctx.db, b.id));
   }
 
   async stop(): Promise<void> {
@@ -56,7 +56,7 @@ export class InProcessQueue implements BatchQueue {
           this.onError(e, job);
           const t = setTimeout(() => {
             this.timers.delete(t);
-            void this.enqueue({ id: job.batchId } as Batch, job.toRow);
+            void this.enqueue(job.batchId, job.toRow);
           }, RETRY_MS);
           this.timers.add(t);
         }

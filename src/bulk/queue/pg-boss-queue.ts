@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import PgBoss from 'pg-boss';
-import { lastRowNumber, listQueuedBatches, type Batch } from '../../store/index.js';
+import { lastRowNumber, listQueuedBatches } from '../../store/index.js';
 import type { BulkContext } from '../bulk-context.js';
 import type { BulkRunner } from '../bulk-runner.js';
 import type { RangeJob } from '../run-range.js';
@@ -45,11 +45,11 @@ export class PgBossQueue implements BatchQueue {
     this.started = true;
   }
 
-  async enqueue(batch: Batch, lastRow: number): Promise<void> {
+  async enqueue(batchId: string, lastRow: number): Promise<void> {
     await this.ensureStarted();
     const jobs: PgBoss.JobInsert<RangeJob>[] = [];
     for (let from = 1; from <= Math.max(1, lastRow); from += ROWS_PER_JOB) {
-      jobs.push({ id: jobId(batch.id, from), name: QUEUE, data: { batchId: batch.id, fromRow: from, toRow: from + ROWS_PER_JOB - 1 } });
+      jobs.push({ id: jobId(batchId, from), name: QUEUE, data: { batchId, fromRow: from, toRow: from + ROWS_PER_JOB - 1 } });
     }
     for (let i = 0; i < jobs.length; i += 500) await this.boss.insert(jobs.slice(i, i + 500));
   }
@@ -68,7 +68,7 @@ export class PgBossQueue implements BatchQueue {
       });
     }
     // Batches received while no server was running their jobs (or from before pg-boss was used) get their jobs now.
-    for (const b of await listQueuedBatches(this.ctx.db)) await this.enqueue(b, await lastRowNumber(this.ctx.db, b.id));
+    for (const b of await listQueuedBatches(this.ctx.db)) await this.enqueue(b.id, await lastRowNumber(this.ctx.db, b.id));
   }
 
   async stop(): Promise<void> {

@@ -331,6 +331,7 @@ export async function completeClaimedRow(
       state: outcome.state,
       claim_token: null,
       claimed_until: null,
+      data_json: null,
       ...(outcome.documentId !== undefined ? { document_id: outcome.documentId } : {}),
       ...(outcome.state === 'failed' ? { document_id: null, serial: null, status_list_index: null } : {}),
       ...(outcome.problems?.length ? { problems_json: JSON.stringify(outcome.problems) } : {}),
@@ -352,7 +353,8 @@ export async function markClaimedRowsIssued(trx: Executor, batchId: string, rows
   if (rows.length === 0) return 0;
   const r = await trx
     .updateTable('batch_rows')
-    .set({ state: 'issued', claim_token: null, claimed_until: null, issued_by: by })
+    // The row's copy of the data goes once the document (which holds it) exists: one copy of personal data, not two.
+    .set({ state: 'issued', claim_token: null, claimed_until: null, issued_by: by, data_json: null })
     .where('batch_id', '=', batchId)
     .where('state', '=', 'pending')
     .where('row_number', 'in', rows.map((x) => x.row))
