@@ -15,11 +15,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import pg from 'pg';
 import { initProject, openApp, type App } from '../src/app/open-app.js';
 import { loadConfig } from '../src/config.js';
 import type { PadesLevel } from '../src/issuance/sign-pdf.js';
-import { postgresAdminUrl } from './lib/bench-databases.js';
+import { adminQuery, postgresAdminUrl } from './lib/bench-databases.js';
 import { onInterrupt } from './lib/cleanup.js';
 import { repoRoot } from './lib/served-demo.js';
 import { fmt, mib, table } from './lib/stats.js';
@@ -45,15 +44,7 @@ async function openInstance(dialect: 'sqlite' | 'postgres', level: PadesLevel): 
   if (dialect === 'postgres') {
     const admin = postgresAdminUrl();
     const name = `ekasarn_bench_${Date.now().toString(36)}`;
-    const q = async (sql: string) => {
-      const c = new pg.Client({ connectionString: admin });
-      await c.connect();
-      try {
-        await c.query(sql);
-      } finally {
-        await c.end();
-      }
-    };
+    const q = (sql: string) => adminQuery(admin, sql);
     // The name is made here from the clock, never from input.
     await q(`CREATE DATABASE "${name}"`);
     const url = new URL(admin);

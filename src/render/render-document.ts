@@ -49,6 +49,47 @@ function readSharedFiles(dir: string): Record<string, Buffer> {
 }
 
 /**
+ * The JSON a template reads (`/__input__/data.json`): fields, their display strings (Buddhist-era dates, grouped
+ * numbers), labels and the printed metadata. Exported so benchmarks feed Typst exactly what documents get.
+ */
+export function templateData(input: RenderInput, digits: 'arabic' | 'thai' = 'arabic') {
+  const { meta } = input;
+  const th = (s: string) => (digits === 'thai' ? toThaiDigits(s) : s);
+  const date = (iso: string | null | undefined) =>
+    iso ? { iso, th: formatThaiDate(iso, { digits }), en: formatEnglishDate(iso) } : null;
+  return {
+    fields: input.fields,
+    display: displayFields(input.fields, { digits }),
+    labels: input.labels ?? {},
+    meta: {
+      documentId: meta.documentId,
+      serial: th(meta.serial),
+      serialEn: meta.serial,
+      typeName: { th: meta.typeNameTh, en: meta.typeNameEn },
+      issuer: {
+        nameTh: meta.issuer.nameTh,
+        nameEn: meta.issuer.nameEn,
+        addressTh: meta.issuer.addressTh ?? null,
+        addressEn: meta.issuer.addressEn ?? null,
+        signerTitleTh: meta.issuer.signerTitleTh ?? null,
+        signerTitleEn: meta.issuer.signerTitleEn ?? null,
+        signerNameTh: meta.issuer.signerNameTh ?? null,
+      },
+      issuedAt: date(meta.issuedAt),
+      validUntil: date(meta.validUntil),
+      verifyUrl: meta.verifyUrl,
+      legalBasis: meta.legalBasis ?? null,
+    },
+    pdf: {
+      title: input.pdfMetadata.title,
+      author: input.pdfMetadata.author ?? meta.issuer.nameTh,
+      keywords: input.pdfMetadata.keywords ?? [],
+    },
+    attachment: { description: input.attachment.description ?? 'ข้อมูลของเอกสารในรูปแบบ JSON / Document data (JSON)' },
+  };
+}
+
+/**
  * Creates a renderer around one warm Typst compiler. Create one per worker and reuse it; call close() when done.
  * Every value reaches the template as JSON data (the mapped file DATA_PATH), so text such as `#read("/etc/passwd")` prints
  * literally; display strings (Buddhist-era dates, grouped numbers) are prepared here so templates stay simple.
@@ -64,7 +105,6 @@ export function createRenderer(options: RendererOptions = {}): Renderer {
   // its own constant entry file (the entry names the template; sys.inputs stays empty).
   const templates = new Map<string, { template: string; entry: string }>();
   const digits = options.digits ?? 'arabic';
-  const th = (s: string) => (digits === 'thai' ? toThaiDigits(s) : s);
 
   return {
     render(input: RenderInput): Uint8Array {
@@ -80,38 +120,7 @@ export function createRenderer(options: RendererOptions = {}): Renderer {
       engine.setFile(ATTACHMENT_PATH, input.attachment.bytes);
 
       const { meta } = input;
-      const date = (iso: string | null | undefined) =>
-        iso ? { iso, th: formatThaiDate(iso, { digits }), en: formatEnglishDate(iso) } : null;
-      const data = {
-        fields: input.fields,
-        display: displayFields(input.fields, { digits }),
-        labels: input.labels ?? {},
-        meta: {
-          documentId: meta.documentId,
-          serial: th(meta.serial),
-          serialEn: meta.serial,
-          typeName: { th: meta.typeNameTh, en: meta.typeNameEn },
-          issuer: {
-            nameTh: meta.issuer.nameTh,
-            nameEn: meta.issuer.nameEn,
-            addressTh: meta.issuer.addressTh ?? null,
-            addressEn: meta.issuer.addressEn ?? null,
-            signerTitleTh: meta.issuer.signerTitleTh ?? null,
-            signerTitleEn: meta.issuer.signerTitleEn ?? null,
-            signerNameTh: meta.issuer.signerNameTh ?? null,
-          },
-          issuedAt: date(meta.issuedAt),
-          validUntil: date(meta.validUntil),
-          verifyUrl: meta.verifyUrl,
-          legalBasis: meta.legalBasis ?? null,
-        },
-        pdf: {
-          title: input.pdfMetadata.title,
-          author: input.pdfMetadata.author ?? meta.issuer.nameTh,
-          keywords: input.pdfMetadata.keywords ?? [],
-        },
-        attachment: { description: input.attachment.description ?? 'ข้อมูลของเอกสารในรูปแบบ JSON / Document data (JSON)' },
-      };
+      const data = templateData(input, digits);
       const when = input.pdfMetadata.date ?? new Date(meta.issuedAt);
       // Per-document values reach Typst as mapped files, never as sys.inputs (see entry-source.ts).
       engine.setFile(DATA_PATH, JSON.stringify(data));

@@ -25,7 +25,7 @@ export interface TestApp {
 }
 
 /** A free TCP port on 127.0.0.1 (the kernel picks it; we release it and bind it again at once). */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);

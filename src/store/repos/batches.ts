@@ -88,18 +88,7 @@ const toRow = (r: BatchRowsTable): BatchRow => ({
   issuedBy: r.issued_by,
 });
 
-export interface NewBatch {
-  id: string;
-  agencyId: string;
-  typeId: string;
-  typeVersion: number;
-  level: string;
-  sourceName: string;
-  format: string;
-  clientKey: string | null;
-  idempotencyColumn: string | null;
-  actor: string;
-}
+export type NewBatch = Pick<Batch, 'id' | 'agencyId' | 'typeId' | 'typeVersion' | 'level' | 'sourceName' | 'format' | 'clientKey' | 'idempotencyColumn' | 'actor'>;
 
 export async function insertBatch(db: Executor, b: NewBatch): Promise<Batch> {
   const now = nowIso();

@@ -9,20 +9,7 @@ import { integer, slug } from '../validate.js';
  * inserts the document: if that transaction rolls back, the number is released with it (no gaps from failures).
  */
 export async function nextSerialNumber(trx: Executor, agencyId: string, typeId: string, year: number): Promise<number> {
-  const row = await trx
-    .insertInto('serial_counters')
-    .values({
-      agency_id: slug('serial.agencyId', agencyId),
-      type_id: slug('serial.typeId', typeId),
-      year: integer('serial.year', year, 1900, 9999),
-      last_value: 1,
-    })
-    .onConflict((oc) =>
-      oc.columns(['agency_id', 'type_id', 'year']).doUpdateSet({ last_value: sql<number>`serial_counters.last_value + 1` }),
-    )
-    .returning('last_value')
-    .executeTakeFirstOrThrow();
-  return Number(row.last_value);
+  return reserveSerialNumbers(trx, agencyId, typeId, year, 1);
 }
 
 /** The last number handed out, or 0 when none has been. */

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { BIN, childEnv } from '../../cli/cli-runner.js';
 import { PROJECT_ROOT } from '../../../src/config.js';
 
@@ -10,16 +9,7 @@ import { PROJECT_ROOT } from '../../../src/config.js';
  * the way an out-of-memory killer or a pulled plug would.
  */
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../helpers/test-app.js';
 
 export interface Running {
   child: ChildProcess;
