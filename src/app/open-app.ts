@@ -227,7 +227,7 @@ export async function openApp(config: Config, opts: OpenAppOptions = {}): Promis
   };
 
   // Bulk issuance: worker threads per core (EKASARN_BULK_WORKERS), claims that lapse after EKASARN_BULK_LEASE_MS when
-  // their process dies, a fresh worker thread every EKASARN_BULK_RECYCLE documents (Typst's memory).
+  // their process dies, a fresh worker thread every EKASARN_BULK_RECYCLE documents (a safety valve for Typst's memory).
   const bulkWorkers = envInt('EKASARN_BULK_WORKERS', 0, 0, 64);
   const bulk = new BulkService(
     {
@@ -244,7 +244,7 @@ export async function openApp(config: Config, opts: OpenAppOptions = {}): Promis
       nodeId: `${hostname()}:${process.pid}`,
       afterCommit: onChange,
       ...(bulkWorkers ? { workers: bulkWorkers } : {}),
-      recycleAfter: envInt('EKASARN_BULK_RECYCLE', 2000, 10, 1_000_000),
+      recycleAfter: envInt('EKASARN_BULK_RECYCLE', 50_000, 10, 10_000_000),
       perWorker: envInt('EKASARN_BULK_INFLIGHT', 3, 1, 64),
     },
     { databaseUrl: config.databaseUrl, onError: (e) => console.error(`ekasarn: bulk issuance: ${(e as Error).message}`) },

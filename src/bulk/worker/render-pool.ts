@@ -7,8 +7,9 @@ import type { FromWorker, RenderDone, RenderFailure, RenderTask, ToWorker, Worke
 /**
  * The render-and-sign worker threads of one process: as many as there are cores, each kept warm (Typst compiler,
  * signer) and given up to `perWorker` documents at once so its blob fsyncs overlap its next render. A worker is
- * replaced after `recycleAfter` documents: the Typst binding's memory grows a little with every render, and a fresh
- * thread returns it (measured in bench/FINDINGS-bulk.md). Written here rather than with a pool library because the
+ * replaced after `recycleAfter` documents, a safety valve only: with the memo cache evicted after every document RSS
+ * stayed flat over 12,000 renders without replacing, while replacing every 2,000 cost 13 % of throughput and let RSS
+ * creep (each new thread's allocations land in fresh malloc arenas) — bench/FINDINGS-bulk.md. Written here rather than with a pool library because the
  * three things that matter — warm per-thread state, calls back to the coordinator for TSA and revocation data, and
  * recycling without losing in-flight work — are most of the code either way.
  */
@@ -52,7 +53,7 @@ export class RenderPool {
   private constructor(private readonly opts: RenderPoolOptions) {
     this.size = Math.max(1, opts.size ?? availableParallelism());
     this.perWorker = Math.max(1, opts.perWorker ?? 3);
-    this.recycleAfter = opts.recycleAfter ?? 2000;
+    this.recycleAfter = opts.recycleAfter ?? 50_000;
   }
 
   static async start(opts: RenderPoolOptions): Promise<RenderPool> {

@@ -264,13 +264,17 @@ export async function selectClaimableRows(
   now: Date,
   dialect: 'sqlite' | 'postgres',
 ): Promise<BatchRow[]> {
+  // SQLite would walk the primary key (batch_id, row_number) over every issued row before the first pending one — a
+  // claim that slows as the batch grows (8.6 ms per document at 100,000 rows). The unary plus keeps the row range out
+  // of index selection, so it walks the (batch_id, state, row_number) index: pending rows only, already in order.
+  const rowNumber = dialect === 'sqlite' ? sql<number>`+row_number` : sql<number>`row_number`;
   let q = trx
     .selectFrom('batch_rows')
     .selectAll()
     .where('batch_id', '=', batchId)
     .where('state', '=', 'pending')
-    .where('row_number', '>=', range.fromRow)
-    .where('row_number', '<=', range.toRow)
+    .where(rowNumber, '>=', range.fromRow)
+    .where(rowNumber, '<=', range.toRow)
     .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now.toISOString())]))
     .orderBy('row_number')
     .limit(limit);
@@ -377,19 +381,32 @@ export async function listBatchRows(db: Executor, batchId: string, afterRow: num
   ).map(toRow);
 }
 
-/** Status-list positions reserved by pending batch rows of an agency/type (so nobody else takes them meanwhile). */
+/**
+ * Status-list positions reserved by pending batch rows of an agency/type (so nobody else takes them meanwhile).
+ * Looked up by position only — the one index that stays selective however many rows are pending — and filtered here:
+ * a join let the planner walk every pending row of the batch for each claim.
+ */
 export async function reservedStatusIndexes(db: Executor, agencyId: string, typeId: string, among: readonly number[]): Promise<Set<number>> {
   if (among.length === 0) return new Set();
   const rows = await db
     .selectFrom('batch_rows')
-    .innerJoin('batches', 'batches.id', 'batch_rows.batch_id')
-    .select('batch_rows.status_list_index as idx')
-    .where('batches.agency_id', '=', agencyId)
-    .where('batches.type_id', '=', typeId)
-    .where('batch_rows.state', '=', 'pending')
-    .where('batch_rows.status_list_index', 'in', among)
+    .select(['batch_id', 'state', 'status_list_index'])
+    .where('status_list_index', 'in', among)
     .execute();
-  return new Set(rows.map((r) => Number(r.idx)));
+  const pending = rows.filter((r) => r.state === 'pending');
+  if (pending.length === 0) return new Set();
+  const ours = new Set(
+    (
+      await db
+        .selectFrom('batches')
+        .select('id')
+        .where('agency_id', '=', agencyId)
+        .where('type_id', '=', typeId)
+        .where('id', 'in', [...new Set(pending.map((r) => r.batch_id))])
+        .execute()
+    ).map((b) => b.id),
+  );
+  return new Set(pending.filter((r) => ours.has(r.batch_id)).map((r) => Number(r.status_list_index)));
 }
 
 /** Extends the leases of claims this process still works on. */
