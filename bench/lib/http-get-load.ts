@@ -5,6 +5,7 @@
  */
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { openLoopSchedule } from './http-load.js';
 
 export interface GetOutcome {
   ms: number;
@@ -61,27 +62,7 @@ export async function closedLoopGet(agent: Agent, base: URL, pathFor: (k: number
 }
 
 export async function openLoopGet(agent: Agent, base: URL, pathFor: (k: number) => string, ratePerSecond: number, seconds: number): Promise<GetLoadResult> {
-  const interval = 1000 / ratePerSecond;
-  const total = Math.round(ratePerSecond * seconds);
-  const pending: Promise<GetOutcome>[] = [];
   const cpu0 = process.cpuUsage();
-  const t0 = performance.now() + 20;
-  let next = 0;
-  let maxSendLagMs = 0;
-  await new Promise<void>((allSent) => {
-    const tick = () => {
-      const now = performance.now();
-      while (next < total && t0 + next * interval <= now) {
-        const due = t0 + next * interval;
-        maxSendLagMs = Math.max(maxSendLagMs, now - due);
-        pending.push(getOnce(agent, base, pathFor(next), due));
-        next++;
-      }
-      if (next >= total) return allSent();
-      setTimeout(tick, Math.max(0, t0 + next * interval - performance.now()));
-    };
-    setTimeout(tick, Math.max(0, t0 - performance.now()));
-  });
-  const outcomes = await Promise.all(pending);
-  return { outcomes, wallMs: performance.now() - t0, maxSendLagMs, clientCpuMs: cpuMs(cpu0) };
+  const r = await openLoopSchedule((k, due) => getOnce(agent, base, pathFor(k), due), ratePerSecond, seconds);
+  return { ...r, clientCpuMs: cpuMs(cpu0) };
 }

@@ -59,9 +59,14 @@ export function postPdf(agent: Agent, url: URL, pdf: Buffer, since: number): Pro
  * due time and sends everything that is due (catching up after a late wake-up, still timing from the due time).
  */
 export async function openLoop(agent: Agent, url: URL, pdf: Buffer, ratePerSecond: number, seconds: number): Promise<LoadResult> {
+  return openLoopSchedule((_k, due) => postPdf(agent, url, pdf, due), ratePerSecond, seconds);
+}
+
+/** The open-loop schedule itself, for any request: `send(k, due)` starts request k, timed from its due time. */
+export async function openLoopSchedule<T>(send: (k: number, due: number) => Promise<T>, ratePerSecond: number, seconds: number): Promise<{ outcomes: T[]; wallMs: number; maxSendLagMs: number }> {
   const interval = 1000 / ratePerSecond;
   const total = Math.round(ratePerSecond * seconds);
-  const pending: Promise<VerifyOutcome>[] = [];
+  const pending: Promise<T>[] = [];
   const t0 = performance.now() + 20;
   let next = 0;
   let maxSendLagMs = 0;
@@ -71,7 +76,7 @@ export async function openLoop(agent: Agent, url: URL, pdf: Buffer, ratePerSecon
       while (next < total && t0 + next * interval <= now) {
         const due = t0 + next * interval;
         maxSendLagMs = Math.max(maxSendLagMs, now - due);
-        pending.push(postPdf(agent, url, pdf, due));
+        pending.push(send(next, due));
         next++;
       }
       if (next >= total) return allSent();

@@ -43,7 +43,7 @@ import { createWebhookDispatcher, webhookSubscriptionService } from '../notifica
 import { statusListPublisher } from './status-lists.js';
 import { sweepOrphanBlobs } from '../issuance/orphan-blobs.js';
 import type { TransparencyOptions } from '../verify/index.js';
-import { cachedIssuerDirectory, type PublishedIssuerDirectory } from './issuer-directory.js';
+import { cachedIssuerDirectory } from './issuer-directory.js';
 import { BulkService } from '../bulk/bulk-service.js';
 
 export { DEMO_AGENCY_ID } from './demo.js';

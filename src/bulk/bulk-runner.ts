@@ -34,7 +34,7 @@ export class BulkRunner {
     try {
       pool = await this.poolFor(batch.agencyId);
       this.users.set(pool, (this.users.get(pool) ?? 0) + 1);
-      await runRange(this.ctx, pool, job, this.times);
+      await runRange(this.ctx, pool, batch, job, this.times);
       await completeBatchIfDone(this.ctx.db, job.batchId);
     } finally {
       if (pool) {

@@ -2,13 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { validUntilFor } from '../domain/document-type.js';
 import { newDocumentId } from '../domain/identifiers.js';
 import { bangkokYear, formatSerial } from '../domain/serial.js';
-import { statusListCapacity } from '../domain/status-list.js';
 import type { LoadedType } from '../doctypes/load-types.js';
 import {
   completeClaimedRow,
   markRowsClaimed,
-  reservedStatusIndexes,
-  statusListIndexesTaken,
   addBatchCounts,
   reserveSerialNumbers,
   selectClaimableRows,
@@ -17,6 +14,7 @@ import {
   type BatchRow,
   type RowClaim,
 } from '../store/index.js';
+import { chooseStatusListIndexes } from '../issuance/status-list-index.js';
 import type { BulkContext } from './bulk-context.js';
 import { pastValidityProblem } from './row-problems.js';
 
@@ -54,7 +52,6 @@ export async function claimRows(
   const token = randomBytes(12).toString('base64url');
   const now = ctx.now();
   const def = type.definition;
-  const skipped: { row: BatchRow; problem: ReturnType<typeof pastValidityProblem> }[] = [];
   const claimed = await withTransaction(ctx.db, async (trx) => {
     const rows = await selectClaimableRows(trx, batch.id, range, limit, now, ctx.dialect);
     if (rows.length === 0) return [];
@@ -62,7 +59,7 @@ export async function claimRows(
     const year = bangkokYear(now);
     let sequence = fresh.length ? await reserveSerialNumbers(trx, batch.agencyId, batch.typeId, year, fresh.length) : 0;
     const needIndex = rows.filter((r) => r.statusListIndex === null).length;
-    const indexes = await freeStatusIndexes(trx, batch, documentsOfType + limit, needIndex);
+    const indexes = await chooseStatusListIndexes(trx, batch.agencyId, batch.typeId, needIndex, documentsOfType + limit);
     const claims: (RowClaim & { r: BatchRow })[] = rows.map((r) => ({
       r,
       row: r.row,
@@ -75,13 +72,14 @@ export async function claimRows(
     await markRowsClaimed(trx, batch.id, token, new Date(now.getTime() + ctx.leaseMs), claims);
     // An expiry date already past cannot be issued: the row fails here, before anything is rendered.
     const out: ClaimedRow[] = [];
+    let expired = 0;
     for (const c of claims) {
       const fields = c.r.data ?? {};
       const validUntil = validUntilFor(def.validity, fields, now);
       if (validUntil !== null && Date.parse(validUntil) < now.getTime()) {
         const problem = pastValidityProblem(type);
         await completeClaimedRow(trx, batch.id, c.row, token, { state: 'failed', problems: [problem] });
-        skipped.push({ row: c.r, problem });
+        expired++;
         continue;
       }
       out.push({
@@ -97,31 +95,8 @@ export async function claimRows(
         validUntil,
       });
     }
-    if (skipped.length) await addBatchCounts(trx, batch.id, { failed: skipped.length });
+    if (expired) await addBatchCounts(trx, batch.id, { failed: expired });
     return out;
   });
   return claimed;
-}
-
-/**
- * `count` random free positions in the agency/type status list: not used by a document, not reserved by a pending
- * batch row, and distinct. Random so a position says nothing about when or in which batch a document was issued.
- * The capacity follows an estimate of the number of documents (a counter kept by the caller, not a COUNT per row).
- */
-async function freeStatusIndexes(trx: Parameters<typeof reservedStatusIndexes>[0], batch: Batch, expectedDocuments: number, count: number): Promise<number[]> {
-  if (count === 0) return [];
-  const capacity = statusListCapacity(expectedDocuments + 1);
-  const chosen = new Set<number>();
-  const random = new Uint32Array(count * 2);
-  for (let round = 0; chosen.size < count; round++) {
-    if (round > 64) throw new Error(`no free status-list positions for ${batch.agencyId}/${batch.typeId}`);
-    globalThis.crypto.getRandomValues(random);
-    const candidates = [...new Set([...random].map((v) => v % capacity))].filter((i) => !chosen.has(i)).slice(0, count - chosen.size);
-    const taken = new Set([
-      ...(await statusListIndexesTaken(trx, batch.agencyId, batch.typeId, candidates)),
-      ...(await reservedStatusIndexes(trx, batch.agencyId, batch.typeId, candidates)),
-    ]);
-    for (const c of candidates) if (!taken.has(c)) chosen.add(c);
-  }
-  return [...chosen];
 }

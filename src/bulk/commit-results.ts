@@ -11,6 +11,7 @@ import {
   withTransaction,
   type Batch,
   type Executor,
+  type StoredDocument,
 } from '../store/index.js';
 import type { BulkContext } from './bulk-context.js';
 import type { ClaimedRow } from './claim-rows.js';
@@ -61,6 +62,32 @@ async function recordGroup(trx: Executor, ctx: BulkContext, batch: Batch, type: 
 }
 
 /**
+ * Rows whose key already names a document (an earlier batch, an API call) take no new one: `existing` when the data is
+ * the same, failed with idempotency_conflict when the key was used for other data. Inside `trx`; counts what changed.
+ */
+export async function settleWithExistingDocuments(
+  trx: Executor,
+  batch: Batch,
+  rows: readonly ClaimedRow[],
+  known: ReadonlyMap<string, StoredDocument>,
+): Promise<{ existing: number; failed: number }> {
+  let existing = 0;
+  let failed = 0;
+  for (const r of rows) {
+    const doc = known.get(r.idempotencyKey);
+    if (!doc) continue;
+    const same = doc.requestHash === r.requestHash;
+    const done = await completeClaimedRow(trx, batch.id, r.row, r.token, same
+      ? { state: 'existing', documentId: doc.id }
+      : { state: 'failed', problems: [idempotencyConflictProblem(batch.idempotencyColumn, doc.id)] });
+    if (done && same) existing++;
+    else if (done) failed++;
+  }
+  await addBatchCounts(trx, batch.id, { existing, failed });
+  return { existing, failed };
+}
+
+/**
  * Commits made documents: one transaction for the whole group (the fast path), each row's document and its `issued`
  * mark together. When the group fails (a unique position taken meanwhile, a claim lost to another process), the rows
  * are committed one by one so only the row concerned is held back.
@@ -89,16 +116,10 @@ export async function commitMadeDocuments(ctx: BulkContext, batch: Batch, type: 
         const existing = await getDocumentByIdempotencyKey(ctx.db, batch.agencyId, c.idempotencyKey);
         if (existing) {
           // The key was used meanwhile (another batch, an API call): this row's PDF is not needed.
-          const same = existing.requestHash === c.requestHash;
-          await withTransaction(ctx.db, async (trx) => {
-            const done = await completeClaimedRow(trx, batch.id, c.row, c.token, same
-              ? { state: 'existing', documentId: existing.id }
-              : { state: 'failed', problems: [idempotencyConflictProblem(batch.idempotencyColumn, existing.id)] });
-            if (done) await addBatchCounts(trx, batch.id, same ? { existing: 1 } : { failed: 1 });
-          });
+          const r = await withTransaction(ctx.db, (trx) => settleWithExistingDocuments(trx, batch, [c], new Map([[c.idempotencyKey, existing]])));
           await ctx.blobs.delete(c.documentId).catch(() => undefined);
-          if (same) out.existing++;
-          else out.failed++;
+          out.existing += r.existing;
+          out.failed += r.failed;
         } else {
           // The status-list position was taken by a document issued meanwhile: pick another and make it again.
           await releaseClaimedRow(ctx.db, batch.id, c.row, c.token, true);

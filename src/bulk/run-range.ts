@@ -7,7 +7,6 @@ import {
   completeClaimedRow,
   countDocumentsOfType,
   documentsByIdempotencyKeys,
-  getBatch,
   hasPendingRows,
   releaseClaimedRow,
   renewClaims,
@@ -16,8 +15,7 @@ import {
 } from '../store/index.js';
 import type { BulkContext } from './bulk-context.js';
 import { claimRows, type ClaimedRow } from './claim-rows.js';
-import { commitMadeDocuments, type MadeDocument } from './commit-results.js';
-import { idempotencyConflictProblem } from './row-problems.js';
+import { commitMadeDocuments, settleWithExistingDocuments, type MadeDocument } from './commit-results.js';
 import type { RenderPool } from './worker/render-pool.js';
 import type { RenderTask } from './worker/messages.js';
 
@@ -63,9 +61,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * store them, and commits the made documents in groups. Returns when no row of the range is pending — including rows
  * another process holds: it waits for them to finish or for their claim to lapse, then takes them over.
  */
-export async function runRange(ctx: BulkContext, pool: RenderPool, job: RangeJob, times: StageTimes = emptyStageTimes()): Promise<void> {
-  const batch = await getBatch(ctx.db, job.batchId);
-  if (!batch || batch.state !== 'queued') return;
+export async function runRange(ctx: BulkContext, pool: RenderPool, batch: Batch, job: RangeJob, times: StageTimes = emptyStageTimes()): Promise<void> {
+  if (batch.state !== 'queued') return;
   const type = typeOfBatch(ctx, batch);
   const level = isPadesLevel(batch.level) ? batch.level : 'B-B';
   let documentsOfType = await countDocumentsOfType(ctx.db, batch.agencyId, batch.typeId);
@@ -192,20 +189,6 @@ async function settleKnownKeys(ctx: BulkContext, batch: Batch, rows: ClaimedRow[
   if (!batch.idempotencyColumn) return rows;
   const known = await documentsByIdempotencyKeys(ctx.db, batch.agencyId, rows.map((r) => r.idempotencyKey));
   if (known.size === 0) return rows;
-  await withTransaction(ctx.db, async (trx) => {
-    let existing = 0;
-    let failed = 0;
-    for (const r of rows) {
-      const doc = known.get(r.idempotencyKey);
-      if (!doc) continue;
-      const same = doc.requestHash === r.requestHash;
-      const done = await completeClaimedRow(trx, batch.id, r.row, r.token, same
-        ? { state: 'existing', documentId: doc.id }
-        : { state: 'failed', problems: [idempotencyConflictProblem(batch.idempotencyColumn, doc.id)] });
-      if (done && same) existing++;
-      else if (done) failed++;
-    }
-    await addBatchCounts(trx, batch.id, { existing, failed });
-  });
+  await withTransaction(ctx.db, (trx) => settleWithExistingDocuments(trx, batch, rows, known));
   return rows.filter((r) => !known.has(r.idempotencyKey));
 }

@@ -1,18 +1,28 @@
 import { statusListCapacity } from '../domain/status-list.js';
-import { countDocumentsOfType, reservedStatusIndexes, statusListIndexTaken, type Executor } from '../store/index.js';
+import { countDocumentsOfType, reservedStatusIndexes, statusListIndexesTaken, type Executor } from '../store/index.js';
 
 /**
- * A random free position in the agency/type status list. Random (not sequential) so a position says nothing about
- * when a document was issued or which one it is; the list stays at most half full, so a few tries suffice.
+ * `count` distinct random free positions in the agency/type status list: not used by a document and not reserved by
+ * a pending bulk row (whose commit would collide later). Random, not sequential, so a position says nothing about when
+ * a document was issued or which one it is. The capacity follows `expectedDocuments` — a counter kept by a bulk run,
+ * not a COUNT per row — and the list stays at most half full, so a few rounds suffice.
  */
-export async function chooseStatusListIndex(trx: Executor, agencyId: string, typeId: string): Promise<number> {
-  const capacity = statusListCapacity((await countDocumentsOfType(trx, agencyId, typeId)) + 1);
-  const random = new Uint32Array(1);
-  for (let attempt = 0; attempt < 64; attempt++) {
+export async function chooseStatusListIndexes(trx: Executor, agencyId: string, typeId: string, count: number, expectedDocuments: number): Promise<number[]> {
+  if (count === 0) return [];
+  const capacity = statusListCapacity(expectedDocuments + 1);
+  const chosen = new Set<number>();
+  const random = new Uint32Array(count * 2);
+  for (let round = 0; chosen.size < count; round++) {
+    if (round >= 64) throw new Error(`no free status-list position found for ${agencyId}/${typeId} after 64 rounds`);
     globalThis.crypto.getRandomValues(random);
-    const index = random[0]! % capacity;
-    // Positions reserved by pending bulk rows count as taken too, or that row's commit would collide later.
-    if (!(await statusListIndexTaken(trx, agencyId, typeId, index)) && (await reservedStatusIndexes(trx, agencyId, typeId, [index])).size === 0) return index;
+    const candidates = [...new Set([...random].map((v) => v % capacity))].filter((i) => !chosen.has(i)).slice(0, count - chosen.size);
+    const taken = new Set([...(await statusListIndexesTaken(trx, agencyId, typeId, candidates)), ...(await reservedStatusIndexes(trx, agencyId, typeId, candidates))]);
+    for (const c of candidates) if (!taken.has(c)) chosen.add(c);
   }
-  throw new Error(`no free status-list position found for ${agencyId}/${typeId} after 64 tries`);
+  return [...chosen];
+}
+
+/** One free position for a single issuance (inside its transaction, after the serial counter's row lock). */
+export async function chooseStatusListIndex(trx: Executor, agencyId: string, typeId: string): Promise<number> {
+  return (await chooseStatusListIndexes(trx, agencyId, typeId, 1, await countDocumentsOfType(trx, agencyId, typeId)))[0]!;
 }

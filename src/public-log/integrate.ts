@@ -6,7 +6,6 @@ import {
   signCheckpoint,
   storedHashesFromReads,
   storedHashIndex,
-  toBase64,
   treeHashFromHashes,
   treeHashIndexes,
   type LogLeaf,

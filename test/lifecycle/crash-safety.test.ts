@@ -15,6 +15,7 @@ import { createWebhookSubscription, type Database } from '../../src/store/index.
 import { storedHashIndex } from '../../src/transparency/index.js';
 import { describeEachDialect } from '../helpers/databases.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { seeded } from './seeded.js';
 
 /**
  * Crash safety of lifecycle transitions: a real child process (test/lifecycle/crash-worker.ts) suspends, reinstates
@@ -39,18 +40,6 @@ const DOCUMENTS = 10;
 const SEED = Number(process.env.CRASH_SEED ?? 20260201);
 const WORKER = join(import.meta.dirname, 'crash-worker.ts');
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
-
-/** mulberry32: deterministic kill delays for a given seed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Bundles the worker into a temporary folder (with a node_modules link to the repository's, for its packages).

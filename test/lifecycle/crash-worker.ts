@@ -28,18 +28,7 @@ import { TransactionBuilder } from 'kysely';
 import { loadConfig } from '../../src/config.js';
 import { openApp } from '../../src/app/open-app.js';
 import { getDocumentById } from '../../src/store/index.js';
-
-/** Small deterministic PRNG (mulberry32): the same seed gives the same sequence of choices. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded } from './seeded.js';
 
 const say = (o: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(o)}\n`);
 

@@ -240,18 +240,6 @@ function repeatProblem(firstRow: number): RowProblemRecord {
   };
 }
 
-export async function countRowsByState(db: Executor, batchId: string): Promise<Record<RowState, number>> {
-  const rows = await db
-    .selectFrom('batch_rows')
-    .select(['state', sql<number>`count(*)`.as('n')])
-    .where('batch_id', '=', batchId)
-    .groupBy('state')
-    .execute();
-  const out: Record<RowState, number> = { pending: 0, issued: 0, existing: 0, failed: 0 };
-  for (const r of rows) out[r.state as RowState] = Number(r.n);
-  return out;
-}
-
 /**
  * Pending rows in [fromRow, toRow] that nobody holds (no claim, or a lapsed one), oldest first. On PostgreSQL the
  * rows are locked and rows locked by another transaction skipped, so two claimers never take the same row.

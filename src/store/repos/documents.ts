@@ -236,17 +236,6 @@ export async function findDueForExpiry(db: Executor, now: Date, limit = 500): Pr
 }
 
 /** Is this status-list position of the agency's type already taken? */
-export async function statusListIndexTaken(db: Executor, agencyId: string, typeId: string, index: number): Promise<boolean> {
-  const row = await db
-    .selectFrom('documents')
-    .select('id')
-    .where('agency_id', '=', agencyId)
-    .where('type_id', '=', typeId)
-    .where('status_list_index', '=', index)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 /** Which of `among` are already positions of documents of the agency/type (bulk: one query for a whole claim). */
 export async function statusListIndexesTaken(db: Executor, agencyId: string, typeId: string, among: readonly number[]): Promise<number[]> {
   if (among.length === 0) return [];
