@@ -11,7 +11,6 @@
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent } from 'node:http';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openLoop } from './lib/http-load.js';
@@ -19,20 +18,13 @@ import { latency } from './lib/latency.js';
 import { loadAverage, ProcessMeter } from './lib/proc-usage.js';
 import { repoRoot, startServedDemo, type Level } from './lib/served-demo.js';
 import { fmt, table } from './lib/stats.js';
+import { freePort } from './lib/child-process.js';
 
 const RATE = Number(process.env.BENCH_RATE ?? 100);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 if (!(RATE > 0) || !(SECONDS > 0)) throw new Error('BENCH_RATE and BENCH_SECONDS must be positive numbers');
 const LEVELS = (process.env.BENCH_LEVELS ?? 'B-B,B-LT').split(',').map((s) => s.trim()) as Level[];
 for (const l of LEVELS) if (!['B-B', 'B-T', 'B-LT', 'B-LTA'].includes(l)) throw new Error(`BENCH_LEVELS: unknown level "${l}"`);
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((ok, fail) => srv.once('error', fail).listen(0, '127.0.0.1', ok));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((ok) => srv.close(() => ok()));
-  return port;
-}
 
 /** `ekasarn serve` from src/ (tsx), on the data folder of `dataDir`, answering at `port`. */
 async function startSourceServer(dataDir: string, publicUrl: string, port: number): Promise<ChildProcess> {

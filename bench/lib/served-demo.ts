@@ -4,12 +4,12 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onInterrupt } from './cleanup.js';
 import { GcTrace } from './gc-trace.js';
+import { freePort, stopChild } from './child-process.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(repoRoot, 'bin', 'ekasarn.js');
@@ -47,29 +47,10 @@ export function buildUnlessSkipped(): number | null {
   return performance.now() - t;
 }
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((ok, fail) => srv.once('error', fail).listen(0, '127.0.0.1', ok));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((ok) => srv.close(() => ok()));
-  return port;
-}
-
 function runCli(args: string[], env: NodeJS.ProcessEnv): string {
   const r = spawnSync(process.execPath, [cli, ...args], { cwd: repoRoot, env, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`ekasarn ${args[0]} failed (exit ${r.status}): ${r.stderr.trim()}`);
   return r.stdout;
-}
-
-async function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return true;
-  return new Promise((ok) => {
-    const t = setTimeout(() => ok(false), ms);
-    child.once('exit', () => {
-      clearTimeout(t);
-      ok(true);
-    });
-  });
 }
 
 export async function startServedDemo(opts: { levels: Level[]; traceGc?: boolean; readyTimeoutMs?: number; nodeArgs?: string[] }): Promise<ServedDemo> {
@@ -89,13 +70,7 @@ export async function startServedDemo(opts: { levels: Level[]; traceGc?: boolean
   let child: ChildProcess | undefined;
   const gc = new GcTrace();
   const stop = async () => {
-    if (child && child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      if (!(await waitForExit(child, 5000))) {
-        child.kill('SIGKILL');
-        await waitForExit(child, 2000);
-      }
-    }
+    await stopChild(child);
     await rm(dataDir, { recursive: true, force: true });
   };
   const unregister = onInterrupt(stop);

@@ -6,7 +6,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,6 +13,7 @@ import { DEMO_AGENCY_ID, initProject, openApp } from '../../src/app/open-app.js'
 import { loadConfig } from '../../src/config.js';
 import { onInterrupt } from './cleanup.js';
 import { repoRoot } from './served-demo.js';
+import { freePort, stopChild } from './child-process.js';
 
 export const DEMO_TYPE = 'training-certificate';
 
@@ -28,25 +28,6 @@ export interface SourceServedDemo {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((ok, fail) => srv.once('error', fail).listen(0, '127.0.0.1', ok));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((ok) => srv.close(() => ok()));
-  return port;
-}
-
-function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((ok) => {
-    const t = setTimeout(() => ok(false), ms);
-    child.once('exit', () => {
-      clearTimeout(t);
-      ok(true);
-    });
-  });
-}
-
 export async function startSourceServedDemo(opts: { documents: number; nodeArgs?: string[]; readyTimeoutMs?: number }): Promise<SourceServedDemo> {
   const dataDir = await mkdtemp(join(tmpdir(), 'ekasarn-bench-status-'));
   const port = await freePort();
@@ -55,13 +36,7 @@ export async function startSourceServedDemo(opts: { documents: number; nodeArgs?
   const env: NodeJS.ProcessEnv = { ...process.env, EKASARN_DATA: dataDir, EKASARN_PUBLIC_URL: baseUrl, PORT: String(port), HOST: '127.0.0.1', EKASARN_LOG: 'off', EKASARN_SIGNATURE_LEVEL: 'B-B' };
   let child: ChildProcess | undefined;
   const stop = async () => {
-    if (child && child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      if (!(await waitForExit(child, 5000))) {
-        child.kill('SIGKILL');
-        await waitForExit(child, 2000);
-      }
-    }
+    await stopChild(child);
     await rm(dataDir, { recursive: true, force: true });
   };
   const unregister = onInterrupt(stop);
