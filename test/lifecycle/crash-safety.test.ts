@@ -15,7 +15,7 @@ import { createWebhookSubscription, type Database } from '../../src/store/index.
 import { storedHashIndex } from '../../src/transparency/index.js';
 import { describeEachDialect } from '../helpers/databases.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { seeded } from './seeded.js';
+import { seededRandom as seeded } from '../../src/notifications/backoff.js';
 
 /**
  * Crash safety of lifecycle transitions: a real child process (test/lifecycle/crash-worker.ts) suspends, reinstates

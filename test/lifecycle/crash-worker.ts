@@ -28,7 +28,7 @@ import { TransactionBuilder } from 'kysely';
 import { loadConfig } from '../../src/config.js';
 import { openApp } from '../../src/app/open-app.js';
 import { getDocumentById } from '../../src/store/index.js';
-import { seeded } from './seeded.js';
+import { seededRandom as seeded } from '../../src/notifications/backoff.js';
 
 const say = (o: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(o)}\n`);
 
