@@ -8,8 +8,9 @@
 #   postgresql     the PostgreSQL half of the integration suite
 #   chromium       real-browser tests (driven by playwright-core)
 #   fonts-tlwg-laksaman-ttf  Laksaman, the Thai official-style face (Sarabun comes from npm)
+#   unzip          unzip -t / -l: independent check of the bulk zips of PDFs
 set -euo pipefail
-PKGS=(poppler-utils qpdf libnss3-tools zbar-tools openssl postgresql chromium fonts-tlwg-laksaman-ttf python3 ca-certificates)
+PKGS=(poppler-utils qpdf libnss3-tools zbar-tools openssl postgresql chromium fonts-tlwg-laksaman-ttf python3 unzip ca-certificates)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
