@@ -165,6 +165,7 @@ describeEachDialect('repositories', (dialect) => {
       documentId: 'doc-aaaaaaaaaaaaaaaa',
       details: { serial: 'บร 0201/2568/000001', pdfSha256: sha256('x') },
       at: '2025-01-15T03:00:00.000Z',
+      source: '127.0.0.1',
     });
     const b = await appendAuditEvent(db, { actor: 'cli', action: 'agency.updated', agencyId: AGENCY });
     expect(b).toBeGreaterThan(a);
@@ -178,6 +179,7 @@ describeEachDialect('repositories', (dialect) => {
         agencyId: AGENCY,
         documentId: 'doc-aaaaaaaaaaaaaaaa',
         details: { serial: 'บร 0201/2568/000001', pdfSha256: sha256('x') },
+        source: '127.0.0.1',
       },
     ]);
     const byAgency = await listAuditEvents(db, { agencyId: AGENCY });

@@ -275,6 +275,107 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.createIndex('batch_rows_status_index_idx').on('batch_rows').column('status_list_index').execute();
       },
     },
+    // The issuer console. Officers sign in with OpenID Connect: a user row is bound to the identity provider's
+    // (issuer, subject) at first sign-in, found by the e-mail an administrator invited. Roles are per agency
+    // (memberships); a system administrator manages agencies. Sessions are server-side (the cookie holds a random
+    // token, the table only its SHA-256). Drafts carry maker-checker approval; specimens are training-sandbox
+    // documents, kept apart from `documents` so nothing public (log, status lists, look-ups) can ever reach them.
+    // Authored types hold what an agency administrator uploaded, published or not; `document_types` keeps only what
+    // was published. audit_events gains where an action came from.
+    '0006_console': {
+      async up(db: Kysely<any>): Promise<void> {
+        await db.schema
+          .createTable('users')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('email', 'text', (c) => c.unique())
+          .addColumn('display_name', 'text', (c) => c.notNull())
+          .addColumn('oidc_key', 'text', (c) => c.unique())
+          .addColumn('system_admin_at', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('last_login_at', 'text')
+          .addColumn('disabled_at', 'text')
+          .execute();
+        await db.schema
+          .createTable('memberships')
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+          .addColumn('agency_id', 'text', (c) => c.notNull().references('agencies.id'))
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('granted_at', 'text', (c) => c.notNull())
+          .addColumn('granted_by', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('memberships_pk', ['user_id', 'agency_id', 'role'])
+          .execute();
+        await db.schema.createIndex('memberships_agency_idx').on('memberships').column('agency_id').execute();
+        await db.schema
+          .createTable('sessions')
+          .addColumn('token_hash', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+          .addColumn('agency_id', 'text')
+          .addColumn('mode', 'text', (c) => c.notNull())
+          .addColumn('csrf_token', 'text', (c) => c.notNull())
+          .addColumn('ip', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('last_seen_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('sessions_user_idx').on('sessions').column('user_id').execute();
+        await db.schema
+          .createTable('drafts')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('agency_id', 'text', (c) => c.notNull().references('agencies.id'))
+          .addColumn('type_id', 'text', (c) => c.notNull())
+          .addColumn('type_version', 'integer', (c) => c.notNull())
+          .addColumn('mode', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('data_json', 'text', (c) => c.notNull())
+          .addColumn('created_by', 'text', (c) => c.notNull().references('users.id'))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addColumn('submitted_at', 'text')
+          .addColumn('decided_by', 'text')
+          .addColumn('decided_at', 'text')
+          .addColumn('rejection_reason', 'text')
+          .addColumn('document_id', 'text')
+          .execute();
+        await db.schema.createIndex('drafts_agency_state_idx').on('drafts').columns(['agency_id', 'mode', 'state']).execute();
+        await db.schema
+          .createTable('specimens')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('agency_id', 'text', (c) => c.notNull().references('agencies.id'))
+          .addColumn('type_id', 'text', (c) => c.notNull())
+          .addColumn('type_version', 'integer', (c) => c.notNull())
+          .addColumn('serial', 'text', (c) => c.notNull())
+          .addColumn('data_json', 'text', (c) => c.notNull())
+          .addColumn('pdf_sha256', 'text', (c) => c.notNull())
+          .addColumn('pdf_size', 'integer', (c) => c.notNull())
+          .addColumn('blob_key', 'text', (c) => c.notNull())
+          .addColumn('issued_by', 'text', (c) => c.notNull())
+          .addColumn('draft_id', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('specimens_agency_idx').on('specimens').columns(['agency_id', 'created_at']).execute();
+        await db.schema
+          .createTable('authored_types')
+          .addColumn('type_id', 'text', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('agency_id', 'text', (c) => c.notNull().references('agencies.id'))
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('definition_json', 'text', (c) => c.notNull())
+          .addColumn('schema_json', 'text', (c) => c.notNull())
+          .addColumn('template_source', 'text', (c) => c.notNull())
+          .addColumn('sample_json', 'text', (c) => c.notNull())
+          .addColumn('check_json', 'text')
+          .addColumn('created_by', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addColumn('published_by', 'text')
+          .addColumn('published_at', 'text')
+          .addPrimaryKeyConstraint('authored_types_pk', ['type_id', 'version'])
+          .execute();
+        await db.schema.alterTable('audit_events').addColumn('source', 'text').execute();
+        await db.schema.alterTable('type_entitlements').addColumn('approval_required_at', 'text').execute();
+        await db.schema.createIndex('documents_agency_subject_idx').on('documents').columns(['agency_id', 'subject_id']).execute();
+      },
+    },
   };
 }
 

@@ -85,6 +85,8 @@ export interface AuditEventsTable {
   agency_id: string;
   document_id: string | null;
   details_json: string;
+  /** Where the action came from (client IP for console and API actions); null for CLI and system work. */
+  source: string | null;
 }
 
 export interface ApiKeysTable {
@@ -102,6 +104,8 @@ export interface TypeEntitlementsTable {
   agency_id: string;
   type_id: string;
   granted_at: string;
+  /** Set when the agency requires a second officer's approval (maker-checker) before a document of this type is signed. */
+  approval_required_at: string | null;
 }
 
 /** Every signing certificate an agency has used: a verifier checks that the signer belongs to the named issuer. */
@@ -225,7 +229,109 @@ export interface BatchRowsTable {
   issued_by: string | null;
 }
 
+/** A console user: bound to the identity provider's (issuer, subject) at first sign-in. */
+export interface UsersTable {
+  id: string;
+  /** Lower-case; how an administrator invites an officer before their first sign-in. */
+  email: string | null;
+  display_name: string;
+  /** `<issuer> <subject>` once the user has signed in; null for an invitation not yet used. */
+  oidc_key: string | null;
+  system_admin_at: string | null;
+  created_at: string;
+  last_login_at: string | null;
+  disabled_at: string | null;
+}
+
+/** One role of a user in one agency: agency_admin | issuing_officer | approving_officer | auditor. */
+export interface MembershipsTable {
+  user_id: string;
+  agency_id: string;
+  role: string;
+  granted_at: string;
+  granted_by: string;
+}
+
+/** Server-side console sessions; the cookie carries a random token, stored here only as its SHA-256. */
+export interface SessionsTable {
+  token_hash: string;
+  user_id: string;
+  /** The agency the officer is acting for (null until chosen, e.g. a system administrator). */
+  agency_id: string | null;
+  /** live | sandbox (training). */
+  mode: string;
+  csrf_token: string;
+  ip: string | null;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
+/** A document being prepared in the console: draft → submitted → issued, or → rejected (back to the drafter). */
+export interface DraftsTable {
+  id: string;
+  agency_id: string;
+  type_id: string;
+  type_version: number;
+  /** live | sandbox */
+  mode: string;
+  /** draft | submitted | rejected | issued */
+  state: string;
+  data_json: string;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  submitted_at: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  rejection_reason: string | null;
+  /** The issued document (live) or specimen (sandbox). */
+  document_id: string | null;
+}
+
+/** Training-sandbox documents: SPECIMEN-watermarked, signed by the sandbox key, never in the public log. */
+export interface SpecimensTable {
+  id: string;
+  agency_id: string;
+  type_id: string;
+  type_version: number;
+  serial: string;
+  data_json: string;
+  pdf_sha256: string;
+  pdf_size: number;
+  blob_key: string;
+  issued_by: string;
+  draft_id: string | null;
+  created_at: string;
+}
+
+/** A document type version as an agency administrator wrote it: draft until it passes the publish checks. */
+export interface AuthoredTypesTable {
+  type_id: string;
+  version: number;
+  agency_id: string;
+  /** draft | published */
+  state: string;
+  definition_json: string;
+  schema_json: string;
+  template_source: string;
+  sample_json: string;
+  /** The last publish check's report (problems, bilingual), shown to the administrator. */
+  check_json: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  published_by: string | null;
+  published_at: string | null;
+}
+
 export interface Database {
+  users: UsersTable;
+  memberships: MembershipsTable;
+  sessions: SessionsTable;
+  drafts: DraftsTable;
+  specimens: SpecimensTable;
+  authored_types: AuthoredTypesTable;
   agencies: AgenciesTable;
   document_types: DocumentTypesTable;
   documents: DocumentsTable;

@@ -17,6 +17,8 @@ export interface AuditEvent {
   agencyId: string;
   documentId: string | null;
   details: Record<string, unknown>;
+  /** Where the action came from (client IP), when it came over the network. */
+  source: string | null;
 }
 
 export interface AuditEventInput {
@@ -26,6 +28,7 @@ export interface AuditEventInput {
   documentId?: string | null;
   details?: Record<string, unknown>;
   at?: Date | string;
+  source?: string | null;
 }
 
 const ACTION_PATTERN = /^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)*$/;
@@ -39,6 +42,7 @@ function toAuditEvent(row: AuditEventRow): AuditEvent {
     agencyId: row.agency_id,
     documentId: row.document_id,
     details: JSON.parse(row.details_json) as Record<string, unknown>,
+    source: row.source,
   };
 }
 
@@ -54,6 +58,7 @@ function auditRow(input: AuditEventInput) {
     agency_id: slug('auditEvent.agencyId', input.agencyId),
     document_id: optionalText('auditEvent.documentId', input.documentId, { max: 64 }),
     details_json: json('auditEvent.details', details),
+    source: optionalText('auditEvent.source', input.source, { max: 100 }),
   };
 }
 
