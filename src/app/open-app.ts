@@ -45,6 +45,12 @@ import { sweepOrphanBlobs } from '../issuance/orphan-blobs.js';
 import type { TransparencyOptions } from '../verify/index.js';
 import { cachedIssuerDirectory } from './issuer-directory.js';
 import { BulkService } from '../bulk/bulk-service.js';
+import { consoleDeps } from './console-wiring.js';
+import { sandboxSigners } from './sandbox-keys.js';
+import { seedDemoOfficers } from './demo-idp.js';
+import { loadPublishedAuthoredTypes } from '../doctypes/authoring/publish.js';
+import { setApprovalRequired } from '../store/repos/type-settings.js';
+import { hasDevRoot } from './keys.js';
 
 export { DEMO_AGENCY_ID } from './demo.js';
 
@@ -134,6 +140,8 @@ export async function openApp(config: Config, opts: OpenAppOptions = {}): Promis
   if (!opts.readOnly) {
     for (const agencyId of [DEMO_AGENCY_ID]) if (await getAgency(database.db, agencyId)) await registerTypes(database, types, agencyId);
   }
+  // Versions agency administrators published in the console replace the bundled ones they are newer than.
+  await loadPublishedAuthoredTypes(database.db, types);
   let trustRoots = await loadTrustRoots(config);
   const issuerDirectory = cachedIssuerDirectory(database.db);
 
@@ -250,6 +258,33 @@ export async function openApp(config: Config, opts: OpenAppOptions = {}): Promis
     { databaseUrl: config.databaseUrl, onError: (e) => console.error(`ekasarn: bulk issuance: ${(e as Error).message}`) },
   );
 
+  const sandboxSignerFor = sandboxSigners(config, database.db);
+  const consoleServices = consoleDeps({
+    db: database.db,
+    blobs,
+    types,
+    publicUrl: config.publicUrl,
+    bulk,
+    defaultLevel: level,
+    issuance: issuanceDeps,
+    lifecycle: lifecycleDeps,
+    renderer: getRenderer,
+    signerFor,
+    sandboxSignerFor,
+    afterChange: onChange,
+    async ensureAgencyKey(agencyId) {
+      // Deployments on development keys (demo, training) give a new agency its own development key; production
+      // agencies get theirs from a certification authority (`ekasarn keys`), never from here.
+      if (canSignFor(config, agencyId) || !hasDevRoot(config)) return;
+      const agency = await getAgency(database.db, agencyId);
+      if (!agency) throw unknownAgency(agencyId);
+      const identity = await createDevAgencyIdentity(config, agency, 'RSA-2048');
+      await registerAgencyCertificate(database.db, agencyId, identity.certificate);
+      issuerDirectory.invalidate();
+      trustRoots = await loadTrustRoots(config);
+    },
+  });
+
   const services = buildServices({
     config,
     database,
@@ -267,6 +302,7 @@ export async function openApp(config: Config, opts: OpenAppOptions = {}): Promis
     webhooks: webhookSubscriptionService(database.db, { allowHttp: config.publicUrl.startsWith('http:'), allowPrivateHosts: config.publicUrl.startsWith('http:') }),
     issuerDirectory: () => issuerDirectory.get(),
     bulk,
+    console: consoleServices,
   });
 
   return {
@@ -364,6 +400,9 @@ export async function initProject(config: Config, opts: { demo: boolean }): Prom
     if (!opts.demo) return { lines };
     await upsertAgency(database.db, DEMO_AGENCY);
     await registerTypes(database, types, DEMO_AGENCY_ID);
+    // The demo shows maker-checker on the training certificate: a second officer approves before it is signed.
+    await setApprovalRequired(database.db, DEMO_AGENCY_ID, 'training-certificate', true, 'system');
+    await seedDemoOfficers(database.db);
     if (await ensureDevRoot(config)) lines.push('สร้าง CA สำหรับพัฒนา / created a DEVELOPMENT root CA (NOT FOR PRODUCTION)');
     if (await ensureDevTsa(config)) lines.push('สร้างผู้ให้บริการตราประทับเวลาสำหรับพัฒนา / created a DEVELOPMENT time-stamping authority');
     if (!hasAgencyIdentity(config, DEMO_AGENCY_ID)) {

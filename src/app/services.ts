@@ -20,6 +20,7 @@ import { changeDocumentStatus, supersedeDocument, type LifecycleDeps } from '../
 import type { PublishedIssuerDirectory } from './issuer-directory.js';
 import type { StatusListPublisher } from './status-lists.js';
 import type { BulkService } from '../bulk/bulk-service.js';
+import type { ConsoleDeps } from '../http/console/console-deps.js';
 
 interface ServiceDeps {
   config: Config;
@@ -37,6 +38,7 @@ interface ServiceDeps {
   statusLists: StatusListPublisher;
   issuerDirectory(): Promise<PublishedIssuerDirectory>;
   bulk: BulkService;
+  console: ConsoleDeps;
 }
 
 /** The HTTP layer's view of the services: access rules (agency scoping) live here, not in routes. */
@@ -166,6 +168,7 @@ export function buildServices(deps: ServiceDeps): Services {
     },
     verify: (pdf, opts) => deps.verify(pdf, opts ?? {}),
     bulk: deps.bulk,
+    console: deps.console,
     defaultLevel: deps.issuance.signing.level,
     async close() {
       await deps.database.close();

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { OFFICERS_USAGE, runOfficersCli } from './officer-commands.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { loadConfig } from '../config.js';
 import { AppError } from '../domain/errors.js';
@@ -35,7 +36,7 @@ ${BULK_USAGE}
 ${LIFECYCLE_USAGE}
 ${LOG_USAGE}
 ${ADMIN_USAGE}
-
+${OFFICERS_USAGE}
 Environment: EKASARN_DATA (default ./data), DATABASE_URL, EKASARN_PUBLIC_URL, PORT, HOST — see README.md.`;
 
 type Flags = Record<string, string | boolean | undefined>;
@@ -52,6 +53,8 @@ export async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return cmd ? 0 : 2;
   }
+  // `officers` parses its own arguments (--email, --name, --role …).
+  if (cmd === 'officers') return runOfficersCli(argv.slice(1), loadConfig());
   // `ca revoke` parses its own arguments (serial, --reason, --at).
   if (cmd === 'ca') {
     if (sub !== 'revoke') {
@@ -121,7 +124,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'start': {
         const r = await initProject(config, { demo: true });
-        return serve(config, { banner: r.lines });
+        return serve(config, { banner: r.lines, demo: true });
       }
       case 'serve':
         return serve(config, { banner: [] });

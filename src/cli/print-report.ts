@@ -10,6 +10,9 @@ export function printReport(report: VerificationReport): void {
   console.log(`${report.verdict}`);
   console.log(`  ${report.summary.th}`);
   console.log(`  ${report.summary.en}`);
+  if (report.verdict === 'SPECIMEN') {
+    console.log('  ⚠ ตัวอย่าง / SPECIMEN: ลงนามด้วยกุญแจฝึกอบรม ห้ามใช้แทนเอกสารราชการ / signed with a training key; never use it as an official document');
+  }
   if (report.level) console.log(`  ระดับลายมือชื่อ / signature level: PAdES ${report.level}`);
   if (report.signingTime) {
     const source = report.signingTime.source === 'timestamp' ? 'ตราประทับเวลา / timestamp' : 'ที่ผู้ลงนามระบุ / claimed by the signer';

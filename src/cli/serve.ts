@@ -2,11 +2,23 @@ import type { Config } from '../config.js';
 import { openApp } from '../app/open-app.js';
 import { buildHttpApp } from '../http/app.js';
 import { createTsaHttpServer } from '../timestamp/node.js';
+import { oidcSettingsFromEnv } from '../console/auth/oidc-settings.js';
+import { startDemoIdp, type DemoIdp } from '../app/demo-idp.js';
 
 /** Runs the HTTP server until SIGINT/SIGTERM, then closes the server and the database cleanly. */
-export async function serve(config: Config, opts: { banner: string[] }): Promise<number> {
+export async function serve(config: Config, opts: { banner: string[]; demo?: boolean }): Promise<number> {
   const app = await openApp(config);
-  const http = await buildHttpApp(app.services, { logger: process.env.EKASARN_LOG !== 'off' });
+  // Officers sign in with the agency's identity provider (EKASARN_OIDC_*). Only the demo (`ekasarn start`, or
+  // EKASARN_DEMO_IDP=on) starts the bundled development provider with its demo accounts; a production server without
+  // EKASARN_OIDC_ISSUER has no way in at all — no built-in users, no backdoor.
+  let oidc = oidcSettingsFromEnv();
+  let idp: DemoIdp | null = null;
+  if (!oidc && (opts.demo || process.env.EKASARN_DEMO_IDP === 'on')) {
+    const port = process.env.EKASARN_DEMO_IDP_PORT ? Number(process.env.EKASARN_DEMO_IDP_PORT) : config.port + 1;
+    idp = await startDemoIdp({ publicUrl: config.publicUrl, port, ...(process.env.EKASARN_DEMO_PASSWORD ? { password: process.env.EKASARN_DEMO_PASSWORD } : {}) });
+    oidc = idp.settings;
+  }
+  const http = await buildHttpApp(app.services, { logger: process.env.EKASARN_LOG !== 'off', oidc });
   // Background work: integrate log events written by other processes (CLI, workers), and expire documents.
   app.startBackgroundWork();
   const expiry = setInterval(() => void app.expireDue().catch((e: Error) => console.error(`ekasarn: expiry sweep failed: ${e.message}`)), 60_000);
@@ -19,6 +31,8 @@ export async function serve(config: Config, opts: { banner: string[] }): Promise
     `  เอกสาร API / API docs:   ${config.publicUrl}/api/docs`,
     `  ตรวจสอบ / verify:        ${config.publicUrl}/verify · POST ${config.publicUrl}/api/v1/verify`,
     `  บันทึกสาธารณะ / log:     ${config.publicUrl}/log/checkpoint`,
+    `  สำหรับเจ้าหน้าที่ / console: ${config.publicUrl}/console${oidc ? '' : ' (ยังไม่ได้ตั้งค่าการเข้าสู่ระบบ / sign-in not configured: EKASARN_OIDC_ISSUER)'}`,
+    ...(idp ? idp.describe().map((l) => `  ${l}`) : []),
     ...(app.services.tsa ? [`  ตราประทับเวลา / TSA:     POST ${config.publicUrl}/tsa (RFC 3161, development)`] : []),
     ...(app.services.pki ? [`  CRL / OCSP (dev CA):     ${config.publicUrl}/pki/crl/dev-ca.crl · ${config.publicUrl}/pki/ocsp`] : []),
     ...opts.banner,
@@ -29,6 +43,7 @@ export async function serve(config: Config, opts: { banner: string[] }): Promise
     const stop = async () => {
       clearInterval(expiry);
       await http.close();
+      await idp?.close();
       await app.close();
       resolve(0);
     };

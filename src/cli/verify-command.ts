@@ -21,3 +21,17 @@ export async function verifyFromCli(config: Config, pdf: Uint8Array, opts: { off
     await app.close();
   }
 }
+
+/**
+ * Exit codes of `ekasarn verify`: 0 VALID — the only answer a script may treat as "genuine"; 1 any other verdict;
+ * 2 usage errors (as every command); 3 SPECIMEN — intact, but a training specimen, not an official document. It gets
+ * its own code so training scripts can tell "the sandbox works" from "this file is bad", and is non-zero so that
+ * nothing that checks `verify && accept` ever accepts a specimen.
+ */
+export const VERIFY_EXIT = { valid: 0, notValid: 1, usage: 2, specimen: 3 } as const;
+
+export function verifyExitCode(report: Pick<VerificationReport, 'verdict'>): number {
+  if (report.verdict === 'VALID') return VERIFY_EXIT.valid;
+  if (report.verdict === 'SPECIMEN') return VERIFY_EXIT.specimen;
+  return VERIFY_EXIT.notValid;
+}

@@ -24,6 +24,11 @@ export interface EmbeddedData {
   verifyUrl: string;
   /** The document's entry in its agency/type status list (documents issued before status lists have none). */
   status?: StatusListEntry;
+  /**
+   * Present (and true) only on training specimens from an agency's sandbox: not official documents, never in the
+   * registry or the public log. Verifiers answer SPECIMEN for them.
+   */
+  specimen?: true;
   fields: Record<string, unknown>;
 }
 
@@ -54,5 +59,6 @@ export function decodeEmbeddedData(bytes: Uint8Array): { data: EmbeddedData } | 
     const st = d.status as Record<string, unknown> | null;
     if (!st || typeof st.list !== 'string' || !Number.isSafeInteger(st.index) || (st.index as number) < 0) return { error: 'data.json "status" is malformed' };
   }
+  if (d.specimen !== undefined && d.specimen !== true) return { error: 'data.json "specimen" must be true when present' };
   return { data: parsed as EmbeddedData };
 }

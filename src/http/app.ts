@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import multipart from '@fastify/multipart';
 import { makeErrorHandler, errorBody } from './errors.js';
 import { documentRoutes } from './routes/documents.js';
 import { pageRoutes } from './routes/pages.js';
@@ -16,8 +17,22 @@ import { statusListRoutes } from './routes/status-list.js';
 import { batchRoutes } from './routes/batches.js';
 import { requireCaller } from './auth.js';
 import type { Services } from './services.js';
+import { registerConsoleAuth } from '../console/auth/plugin.js';
+import type { OidcSettings } from '../console/auth/oidc-settings.js';
+import { consoleRoutes } from './console/console-routes.js';
 
-export async function buildHttpApp(services: Services, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
+/** A console bulk upload, like the API's (EKASARN_BULK_MAX_BYTES, default 1 GiB): the file streams, this bounds disk. */
+const MAX_UPLOAD_BYTES = Number(process.env.EKASARN_BULK_MAX_BYTES || 1024 ** 3);
+
+export interface HttpAppOptions {
+  logger?: boolean;
+  /** The identity provider officers sign in with; null/absent: the console says sign-in is not configured. */
+  oidc?: OidcSettings | (() => Promise<OidcSettings>) | null;
+  /** Sign-in attempts allowed per IP per minute (default 10). */
+  loginRateLimit?: { max: number; timeWindowMs: number };
+}
+
+export async function buildHttpApp(services: Services, opts: HttpAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: services.bodyLimit,
     // Request logs carry method, URL and status only: bodies and headers (API keys, personal data) are never logged.
@@ -27,10 +42,11 @@ export async function buildHttpApp(services: Services, opts: { logger?: boolean 
 
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
+    if (!req.url.startsWith('/console')) reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');
     // Swagger UI ships its own inline script; our own pages need none.
-    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html') && !req.url.startsWith('/api/docs')) {
+    // Console pages get their own, stricter policy from the console's sign-in plugin.
+    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html') && !req.url.startsWith('/api/docs') && !req.url.startsWith('/console')) {
       reply.header('content-security-policy', "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'");
     }
   });
@@ -50,6 +66,19 @@ export async function buildHttpApp(services: Services, opts: { logger?: boolean 
   app.setErrorHandler(makeErrorHandler(services.bodyLimit));
   app.setNotFoundHandler((_req, reply) => reply.status(404).send(errorBody('not_found', 'ไม่พบสิ่งที่ขอ', 'Not found')));
 
+  if (services.console) {
+    await registerConsoleAuth(app, {
+      db: services.console.db,
+      publicUrl: services.publicUrl,
+      oidc: opts.oidc ?? null,
+      ...(opts.loginRateLimit ? { rateLimit: opts.loginRateLimit } : {}),
+    });
+    const deps = services.console;
+    await app.register(async (scope) => {
+      await scope.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10 } });
+      await consoleRoutes(scope, deps);
+    });
+  }
   documentRoutes(app, services);
   lifecycleRoutes(app, services);
   publicLogRoutes(app, services);

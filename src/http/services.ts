@@ -1,4 +1,5 @@
 import type { BulkService } from '../bulk/bulk-service.js';
+import type { ConsoleDeps } from './console/console-deps.js';
 import type { PadesLevel } from '../issuance/sign-pdf.js';
 import type { Bilingual } from '../domain/document-type.js';
 import type { LoadedType } from '../doctypes/load-types.js';
@@ -104,6 +105,8 @@ export interface LogServices {
 }
 
 export interface Services {
+  /** The issuer console's services (officers' pages under /console). */
+  console?: ConsoleDeps;
   /** Bulk issuance (batches of CSV/JSONL rows). */
   bulk: BulkService;
   /** The PAdES level documents get unless a request asks for another. */

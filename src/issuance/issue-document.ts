@@ -49,6 +49,8 @@ export interface IssueRequest {
   idempotencyKey?: string | undefined;
   /** Who asked: `apikey:<id>`, `cli`, later `user:<id>`. Goes to the audit trail. */
   actor: string;
+  /** Where the request came from (client IP), for the audit trail. */
+  source?: string | null | undefined;
   /** Overrides the configured PAdES level for this document. */
   level?: PadesLevel | undefined;
   /** More work in the same transaction once the document is recorded (e.g. marking the document it supersedes). */
@@ -107,6 +109,7 @@ export interface IssuedDocumentRecord {
   idempotencyKey: string | null;
   requestHash: string;
   actor: string;
+  source?: string | null;
   statusListIndex: number | null;
 }
 
@@ -145,6 +148,7 @@ export async function recordIssuedDocuments(trx: Executor, ds: readonly IssuedDo
       document: { id: d.id, agencyId: d.agencyId, typeId: d.type.id, pdfSha256: d.pdfSha256 },
       at: d.issuedAt,
       actor: d.actor,
+      source: d.source ?? null,
       audit: { typeVersion: d.type.version, serial: d.serial, level: d.level },
     })),
   );
@@ -236,6 +240,7 @@ export async function issueDocument(deps: IssuanceDeps, req: IssueRequest): Prom
         idempotencyKey: req.idempotencyKey ?? null,
         requestHash,
         actor: req.actor,
+        source: req.source ?? null,
         statusListIndex: statusIndex,
       });
       if (req.alsoInTransaction) await req.alsoInTransaction(trx, row);

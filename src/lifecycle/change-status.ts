@@ -22,6 +22,8 @@ export interface StatusChangeRequest {
   /** ISO 8601 with a zone; default now. May lie in the past (e.g. fraud found later), not in the future. */
   effectiveAt?: unknown;
   actor: string;
+  /** Client IP of a console officer, for the audit trail. */
+  source?: string | null;
 }
 
 const invalid = (field: string, th: string, en: string) =>
@@ -90,6 +92,7 @@ export async function changeDocumentStatus(deps: LifecycleDeps, action: Exclude<
         document: { id: doc.id, agencyId: doc.agencyId, typeId: doc.typeId, pdfSha256: doc.pdfSha256 },
         at: now,
         actor: req.actor,
+        source: req.source ?? null,
         effectiveAt: change.effectiveAt,
         reason: change.reason,
         note: change.note,

@@ -15,6 +15,8 @@ export interface DocumentEvent {
   /** When it was recorded. */
   at: Date;
   actor: string;
+  /** Where the action came from (client IP of a console officer), for the audit trail. */
+  source?: string | null;
   /** When the change takes effect (defaults to `at`). */
   effectiveAt?: string;
   reason?: string | null;
@@ -50,6 +52,7 @@ const STATUS_AFTER: Record<LogEventKind, string> = {
 function auditOf(e: DocumentEvent, eventId: number, effectiveAt: string) {
   return {
     actor: e.actor,
+    source: e.source ?? null,
     action: `document.${e.kind}`,
     agencyId: e.document.agencyId,
     documentId: e.document.id,

@@ -13,6 +13,7 @@ export interface SupersedeRequest {
   reason?: unknown;
   note?: unknown;
   actor: string;
+  source?: string | null;
 }
 
 /**
@@ -30,6 +31,7 @@ export async function supersedeDocument(deps: LifecycleDeps & { issuance: Issuan
     typeId: old.typeId,
     data: req.data,
     actor: req.actor,
+    source: req.source ?? null,
     alsoInTransaction: async (trx, created) => {
       const ok = await updateDocumentStatus(trx, old.id, {
         from: old.status,
@@ -47,6 +49,7 @@ export async function supersedeDocument(deps: LifecycleDeps & { issuance: Issuan
           document: { id: old.id, agencyId: old.agencyId, typeId: old.typeId, pdfSha256: old.pdfSha256 },
           at: new Date(created.issuedAt),
           actor: req.actor,
+          source: req.source ?? null,
           effectiveAt: created.issuedAt,
           reason: change.reason,
           note: change.note,

@@ -7,7 +7,10 @@ import { ATTACHMENT_PATH, DATA_PATH, entryPathFor, entrySource, QR_PATH, templat
 import { loadDefaultFonts } from './fonts.js';
 import { qrSvg } from './qr-svg.js';
 import { assertRenderInput, type RenderInput } from './render-input.js';
-import { type PdfAStandard, TypstEngine } from './typst-engine.js';
+import { RenderError, type PdfAStandard, TypstEngine } from './typst-engine.js';
+import { splitSvgPages } from './svg-pages.js';
+import { WATERMARK_LABEL, WATERMARK_PATH, WATERMARK_SOURCE } from './watermark.js';
+import type { NodeTypstDocument } from '@myriaddreamin/typst-ts-node-compiler';
 
 export type { RenderInput } from './render-input.js';
 export { RenderError, type PdfAStandard } from './typst-engine.js';
@@ -24,8 +27,17 @@ export interface RendererOptions {
 }
 
 export interface Renderer {
-  /** Renders one document to PDF/A-3 bytes. Synchronous: the compiler is native and single-threaded per renderer. */
+  /**
+   * Renders one document to PDF/A-3 bytes. Synchronous: the compiler is native and single-threaded per renderer.
+   * With `input.watermark` every page carries the mark (checked after layout); without, the output is unchanged.
+   */
   render(input: RenderInput): Uint8Array;
+  /**
+   * The same rendering as page images for a browser, one standalone SVG per page, watermarked 'draft' unless the
+   * input asks for 'specimen'. Nothing is signed and no PDF is made. Each SVG is inert (no script, no style, no
+   * external reference): fit to show as `<img src="data:image/svg+xml;…">` or from its own URL.
+   */
+  previewSvg(input: RenderInput): string[];
   close(): void;
 }
 
@@ -103,32 +115,75 @@ export function createRenderer(options: RendererOptions = {}): Renderer {
   });
   // Keys are mapped to numbered paths so no key text ever becomes part of a path Typst parses. Each template gets
   // its own constant entry file (the entry names the template; sys.inputs stays empty).
-  const templates = new Map<string, { template: string; entry: string }>();
+  const templates = new Map<string, { n: number; template: string; entry: string }>();
   const digits = options.digits ?? 'arabic';
+
+  const watermarkEntries = new Set<string>();
+
+  /** Maps this input's files and returns the entry file to compile (the watermarked entry when one is asked for). */
+  function prepare(input: RenderInput): string {
+    assertRenderInput(input);
+    let paths = templates.get(input.templateKey);
+    if (!paths) {
+      const n = templates.size + 1;
+      paths = { n, template: templatePathFor(n), entry: entryPathFor(n) };
+      engine.setFile(paths.entry, entrySource(paths.template));
+      templates.set(input.templateKey, paths);
+    }
+    let entry = paths.entry;
+    if (input.watermark) {
+      entry = entryPathFor(paths.n, input.watermark);
+      if (!watermarkEntries.has(entry)) {
+        // Mapped only once a watermark is first asked for, so renderers that never mark anything map nothing new.
+        engine.setFile(WATERMARK_PATH, WATERMARK_SOURCE);
+        engine.setFile(entry, entrySource(paths.template, input.watermark));
+        watermarkEntries.add(entry);
+      }
+    }
+    engine.setFile(paths.template, input.templateSource);
+    engine.setFile(ATTACHMENT_PATH, input.attachment.bytes);
+    // Per-document values reach Typst as mapped files, never as sys.inputs (see entry-source.ts).
+    engine.setFile(DATA_PATH, JSON.stringify(templateData(input, digits)));
+    engine.setFile(QR_PATH, qrSvg(input.meta.verifyUrl));
+    return entry;
+  }
+
+  /** A watermark that a template managed to drop from some page (its own page foreground) is refused, not shipped. */
+  function assertMarked(input: RenderInput, doc: NodeTypstDocument, query: (selector: string) => unknown[]): void {
+    if (!input.watermark) return;
+    const marks = query(WATERMARK_LABEL).length;
+    if (marks !== doc.numOfPages) {
+      throw new RenderError(`the ${input.watermark} watermark is on ${marks} of ${doc.numOfPages} page(s)`, [
+        'the template replaces the page foreground, which hides the watermark; templates must not set page(foreground: …)',
+      ]);
+    }
+  }
 
   return {
     render(input: RenderInput): Uint8Array {
-      assertRenderInput(input);
-      let paths = templates.get(input.templateKey);
-      if (!paths) {
-        const n = templates.size + 1;
-        paths = { template: templatePathFor(n), entry: entryPathFor(n) };
-        engine.setFile(paths.entry, entrySource(paths.template));
-        templates.set(input.templateKey, paths);
-      }
-      engine.setFile(paths.template, input.templateSource);
-      engine.setFile(ATTACHMENT_PATH, input.attachment.bytes);
-
-      const { meta } = input;
-      const data = templateData(input, digits);
-      const when = input.pdfMetadata.date ?? new Date(meta.issuedAt);
-      // Per-document values reach Typst as mapped files, never as sys.inputs (see entry-source.ts).
-      engine.setFile(DATA_PATH, JSON.stringify(data));
-      engine.setFile(QR_PATH, qrSvg(meta.verifyUrl));
-      return engine.compilePdf({
-        mainPath: paths.entry,
-        pdfStandard,
-        creationTimestamp: Math.floor(when.getTime() / 1000),
+      const mainPath = prepare(input);
+      const when = input.pdfMetadata.date ?? new Date(input.meta.issuedAt);
+      const creationTimestamp = Math.floor(when.getTime() / 1000);
+      if (!input.watermark) return engine.compilePdf({ mainPath, pdfStandard, creationTimestamp });
+      return engine.compileWith({ mainPath }, (compiler, doc, query) => {
+        assertMarked(input, doc, query);
+        try {
+          return compiler.pdf(doc, { pdfStandard, creationTimestamp });
+        } catch (e) {
+          throw new RenderError(`Typst refused to export ${pdfStandard}`, [String((e as Error).message ?? e)]);
+        }
+      });
+    },
+    previewSvg(input: RenderInput): string[] {
+      const marked: RenderInput = { ...input, watermark: input.watermark ?? 'draft' };
+      const mainPath = prepare(marked);
+      return engine.compileWith({ mainPath }, (compiler, doc, query) => {
+        assertMarked(marked, doc, query);
+        try {
+          return splitSvgPages(compiler.plainSvg(doc), doc.numOfPages);
+        } catch (e) {
+          throw new RenderError('the preview could not be made safe to show', [String((e as Error).message ?? e)]);
+        }
       });
     },
     close() {

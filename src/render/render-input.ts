@@ -1,4 +1,5 @@
 import { isIsoDate } from '../domain/thai-date.js';
+import { assertWatermark, type Watermark } from './watermark.js';
 
 export interface Bilingual {
   th: string;
@@ -56,6 +57,11 @@ export interface RenderInput {
   meta: RenderMeta;
   attachment: RenderAttachment;
   pdfMetadata: PdfMetadata;
+  /**
+   * A visible mark on every page for renderings that are not official documents: 'draft' (a preview before
+   * signing), 'specimen' (a training sandbox document). Absent for official documents: their output is unchanged.
+   */
+  watermark?: Watermark;
 }
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
@@ -126,6 +132,8 @@ export function assertRenderInput(input: unknown): asserts input is RenderInput 
   if (a.name !== 'data.json') fail('attachment.name', '"data.json"');
   if (!(a.bytes instanceof Uint8Array)) fail('attachment.bytes', 'a Uint8Array');
   str(a.description, 'attachment.description', 500, true);
+
+  assertWatermark(i.watermark);
 
   const p = obj(i.pdfMetadata, 'pdfMetadata');
   str(p.title, 'pdfMetadata.title', 1000);

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NodeCompiler } from '@myriaddreamin/typst-ts-node-compiler';
+import { NodeCompiler, type NodeTypstDocument } from '@myriaddreamin/typst-ts-node-compiler';
 
 /** PDF standards our documents may claim. All three are accepted by Typst 0.14 for our templates. */
 export type PdfAStandard = 'a-3b' | 'a-3u' | 'a-3a';
@@ -77,6 +77,21 @@ export class TypstEngine {
 
   /** Compiles `mainPath` and exports PDF; throws RenderError carrying Typst's diagnostics. */
   compilePdf(req: CompileRequest): Buffer {
+    return this.compileWith(req, (compiler, doc) => {
+      try {
+        return compiler.pdf(doc, { pdfStandard: req.pdfStandard, creationTimestamp: req.creationTimestamp });
+      } catch (e) {
+        // PDF/A violations (e.g. an image without alt text under a-3a) surface here.
+        throw new RenderError(`Typst refused to export ${req.pdfStandard}`, [String((e as Error).message ?? e)]);
+      }
+    });
+  }
+
+  /**
+   * Compiles `mainPath` and hands the laid-out document to `use` (which exports it), then evicts the memo cache.
+   * `query(selector)` answers Typst's introspection on that document, e.g. how many watermark markers were placed.
+   */
+  compileWith<T>(req: Omit<CompileRequest, 'pdfStandard' | 'creationTimestamp'> & Partial<CompileRequest>, use: (compiler: NodeCompiler, doc: NodeTypstDocument, query: (selector: string) => unknown[]) => T): T {
     const compiler = this.live();
     if (!this.files.has(req.mainPath)) throw new Error(`typst entry file ${req.mainPath} was not registered`);
     const result = compiler.compile({ mainFilePath: join(this.root, req.mainPath), ...(req.inputs ? { inputs: req.inputs } : {}) });
@@ -85,13 +100,11 @@ export class TypstEngine {
       const diagnostics = error ? this.describe(compiler.fetchDiagnostics(error)) : [];
       throw new RenderError('Typst could not compile the template', diagnostics);
     }
-    let pdf: Buffer;
-    try {
-      pdf = compiler.pdf(result.result, { pdfStandard: req.pdfStandard, creationTimestamp: req.creationTimestamp });
-    } catch (e) {
-      // PDF/A violations (e.g. an image without alt text under a-3a) surface here.
-      throw new RenderError(`Typst refused to export ${req.pdfStandard}`, [String((e as Error).message ?? e)]);
-    }
+    const doc = result.result;
+    const out = use(compiler, doc, (selector) => {
+      const found = compiler.query(doc, { selector }) as unknown;
+      return Array.isArray(found) ? found : [];
+    });
     // The binding's memo cache is global (shared by every engine in the process) and grows with every distinct
     // input. Evicting after every document keeps RSS flat, while results used within the last 10 evictions — the
     // template's static parts (agency block, title, labels, signature block), the same for every document of a type
@@ -100,7 +113,7 @@ export class TypstEngine {
     // types or agencies interleaved and for other threads' evictions (each one ages every entry), at the same RSS.
     ++this.compilations;
     compiler.evictCache(10);
-    return pdf;
+    return out;
   }
 
   close(): void {

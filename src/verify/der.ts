@@ -86,3 +86,46 @@ export function oidAt(buf: Uint8Array, tlv: Tlv | undefined): string | undefined
   if (!tlv || tlv.tag !== TAG.OID) return undefined;
   return decodeOid(buf.subarray(tlv.contentStart, tlv.end));
 }
+
+/**
+ * Like decodeOid, but arcs of any length (BigInt): `2.25.<UUID as a decimal>` OIDs (ITU-T X.667) have a 128-bit
+ * arc, which asn1js prints as hex and decodeOid refuses. Used for certificate policies.
+ */
+export function decodeOidAnyLength(content: Uint8Array): string | undefined {
+  if (content.length === 0 || content.length > 256) return undefined;
+  const arcs: bigint[] = [];
+  let value = 0n;
+  let started = false;
+  for (const b of content) {
+    if (!started && b === 0x80) return undefined;
+    started = true;
+    value = (value << 7n) | BigInt(b & 0x7f);
+    if (!(b & 0x80)) {
+      arcs.push(value);
+      value = 0n;
+      started = false;
+    }
+  }
+  if (started) return undefined;
+  const first = arcs[0]!;
+  const head = first < 40n ? [0n, first] : first < 80n ? [1n, first - 40n] : [2n, first - 80n];
+  return [...head, ...arcs.slice(1)].join('.');
+}
+
+/** The policy OIDs of a certificatePolicies extension value (RFC 5280 §4.2.1.4); undefined if it does not parse. */
+export function certificatePolicyOids(extnValue: Uint8Array): string[] | undefined {
+  const outer = readTlv(extnValue, 0);
+  if (!outer || outer.tag !== TAG.SEQUENCE || outer.end !== extnValue.length) return undefined;
+  const infos = childrenOf(extnValue, outer);
+  if (!infos) return undefined;
+  const oids: string[] = [];
+  for (const info of infos) {
+    if (info.tag !== TAG.SEQUENCE) return undefined;
+    const first = readTlv(extnValue, info.contentStart, info.end);
+    if (!first || first.tag !== TAG.OID) return undefined;
+    const oid = decodeOidAnyLength(extnValue.subarray(first.contentStart, first.end));
+    if (!oid) return undefined;
+    oids.push(oid);
+  }
+  return oids;
+}

@@ -59,3 +59,4 @@ export {
   type RevocationAt,
   type SignatureAtTime,
 } from './ltv/index.js';
+export { SPECIMEN_POLICY_OID, isSpecimenSigner, specimenCheck } from './specimen.js';

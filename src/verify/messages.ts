@@ -163,6 +163,12 @@ export const CHECK_MESSAGES = {
     passed: t('เอกสารยังอยู่ในช่วงเวลาที่ใช้ได้', 'The document is within its validity period.'),
     failed: t('เอกสารนี้หมดอายุแล้ว', 'This document has expired.'),
   },
+  'document.specimen': {
+    title: t('เอกสารตัวอย่างสำหรับฝึกอบรม', 'Training specimen'),
+    passed: t('เอกสารนี้ไม่ใช่เอกสารตัวอย่างสำหรับฝึกอบรม', 'This document is not a training specimen.'),
+    failed: t('เอกสารนี้เป็นตัวอย่างที่ออกจากระบบฝึกอบรมของหน่วยงาน ไม่ใช่เอกสารราชการ ใช้อ้างอิงไม่ได้', "This document was made in an agency's training sandbox: it is not an official document and cannot be relied on."),
+    warning: t('ไฟล์นี้ระบุว่าเป็นเอกสารตัวอย่างสำหรับฝึกอบรม ไม่ใช่เอกสารราชการ', 'This file says it is a training specimen, not an official document.'),
+  },
   'status.registry': {
     title: t('สถานะในทะเบียนของหน่วยงาน', "Status in the agency's registry"),
     passed: t('ทะเบียนของหน่วยงานยืนยันว่าออกเอกสารฉบับนี้จริง', "The agency's registry confirms it issued this document."),
@@ -263,7 +269,7 @@ function until(iso: string): LocalizedText {
 
 /** One sentence per verdict. Keys must cover every Verdict (checked by the type below and by a test). */
 export const VERDICT_MESSAGES: Record<
-  'VALID' | 'TAMPERED' | 'UNTRUSTED' | 'REVOKED' | 'SUSPENDED' | 'SUPERSEDED' | 'EXPIRED' | 'NOT_SIGNED' | 'MALFORMED' | 'INDETERMINATE',
+  'VALID' | 'TAMPERED' | 'UNTRUSTED' | 'REVOKED' | 'SUSPENDED' | 'SUPERSEDED' | 'EXPIRED' | 'NOT_SIGNED' | 'MALFORMED' | 'INDETERMINATE' | 'SPECIMEN',
   (ctx: VerdictContext) => LocalizedText
 > = {
   VALID: ({ signer }) =>
@@ -292,4 +298,6 @@ export const VERDICT_MESSAGES: Record<
     t('ไฟล์นี้เสียหายหรือมีรูปแบบไม่ถูกต้อง จึงตรวจสอบไม่ได้', 'This file is damaged or not in the expected format, so it cannot be checked.'),
   INDETERMINATE: () =>
     t('ยังยืนยันความถูกต้องของเอกสารนี้ไม่ได้ในขณะนี้', 'The validity of this document cannot be confirmed at the moment.'),
+  SPECIMEN: () =>
+    t('เอกสารตัวอย่างสำหรับฝึกอบรม ไม่ใช่เอกสารราชการ ใช้อ้างอิงไม่ได้', 'Training specimen — not an official document. Do not rely on it.'),
 };

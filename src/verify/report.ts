@@ -14,11 +14,13 @@ export type Verdict =
   | 'EXPIRED'
   | 'NOT_SIGNED'
   | 'MALFORMED'
-  | 'INDETERMINATE';
+  | 'INDETERMINATE'
+  /** A training specimen from an agency's sandbox: intact, but not an official document (see specimen.ts). */
+  | 'SPECIMEN';
 
 export const VERDICTS: readonly Verdict[] = [
   'VALID', 'TAMPERED', 'UNTRUSTED', 'REVOKED', 'SUSPENDED', 'SUPERSEDED', 'EXPIRED', 'NOT_SIGNED', 'MALFORMED',
-  'INDETERMINATE',
+  'INDETERMINATE', 'SPECIMEN',
 ];
 
 export type CheckStatus = 'passed' | 'failed' | 'warning' | 'skipped' | 'info';
@@ -44,6 +46,8 @@ export interface SignerSummary {
   notBefore: string; // ISO 8601
   notAfter: string; // ISO 8601
   sha256: string; // fingerprint of the certificate DER, lowercase hex
+  /** Certificate policy OIDs, when the certificate names any (e.g. the training-specimen policy). */
+  policies?: string[];
 }
 
 /** PAdES baseline level (ETSI EN 319 142-1) established by what verified, not by what the file merely contains. */
@@ -146,6 +150,8 @@ export const DEFAULT_FAILURE_VERDICT: Readonly<Record<string, Verdict>> = {
   'status.suspended': 'SUSPENDED',
   'status.superseded': 'SUPERSEDED',
   'document.expired': 'EXPIRED',
+  // "Failed" means: this is a training specimen (only reported when its signatures are intact).
+  'document.specimen': 'SPECIMEN',
   ...TST_FAILURE_VERDICT,
   // A signature made with a certificate already revoked is not the agency's trustworthy signature: UNTRUSTED.
   // REVOKED is kept for the agency revoking the *document* (registry status), which is a different statement.
@@ -160,11 +166,13 @@ export const DEFAULT_FAILURE_VERDICT: Readonly<Record<string, Verdict>> = {
  * Priority when several checks fail: the first verdict in this list that any failed check implies wins.
  * Why this order: proof that bytes changed (TAMPERED) outranks everything, because nothing else in a changed
  * file can be believed; then the issuer's own word about the document (REVOKED, SUSPENDED, SUPERSEDED), which
- * holds whatever the file looks like; then a broken file (MALFORMED); then trust (UNTRUSTED); then the
- * document's own expiry; then NOT_SIGNED; INDETERMINATE is the fallback for "cannot decide".
+ * holds whatever the file looks like; then a broken file (MALFORMED); then a training specimen (SPECIMEN), which
+ * is signed by a key no one trusts on purpose, so it outranks what follows from that (UNTRUSTED, and INDETERMINATE
+ * for missing revocation data) and its dates; then trust (UNTRUSTED); then the document's own expiry; then
+ * NOT_SIGNED; INDETERMINATE is the fallback for "cannot decide". A specimen is never VALID.
  */
 export const VERDICT_PRIORITY: readonly Verdict[] = [
-  'TAMPERED', 'REVOKED', 'SUSPENDED', 'SUPERSEDED', 'MALFORMED', 'UNTRUSTED', 'EXPIRED', 'NOT_SIGNED', 'INDETERMINATE',
+  'TAMPERED', 'REVOKED', 'SUSPENDED', 'SUPERSEDED', 'MALFORMED', 'SPECIMEN', 'UNTRUSTED', 'EXPIRED', 'NOT_SIGNED', 'INDETERMINATE',
 ];
 
 export function failureVerdictOf(check: Check): Verdict {

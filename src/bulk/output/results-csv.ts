@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import type { RowProblem } from '../input/row-problem.js';
+import { formulaGuarded } from '../../domain/spreadsheet-guard.js';
 
 /** What happened to one input row of a batch. */
 export interface ResultRow {
@@ -29,8 +30,7 @@ const options = { record_delimiter: '\r\n', quote_record_delimiter: true, eof: t
  * The formula guard, on the cells that carry what an uploader typed (the error texts quote values). Not on ids, serials
  * or file names: those are ours, and a document id may begin with "-" — a quote in front would make it another id.
  */
-const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
-const guarded = (text: string): string => (FORMULA_START.test(text) ? `'${text}` : text);
+const guarded = formulaGuarded;
 
 function problemsText(problems: RowProblem[] | undefined, lang: 'th' | 'en'): string {
   // Validation messages already end with "(column x)"; others get the column in front so the cell can be found.

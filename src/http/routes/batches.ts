@@ -173,7 +173,7 @@ export async function batchRoutes(app: FastifyInstance, services: Services): Pro
  * Progress as server-sent events: a `progress` event whenever the counts change (checked twice a second, from the
  * database, so it works whichever server issues the rows) and a final `done` event. Counts and ids only.
  */
-function streamProgress(services: Services, batchId: string, reply: FastifyReply): void {
+export function streamProgress(services: Pick<Services, "bulk">, batchId: string, reply: FastifyReply): void {
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });

@@ -119,3 +119,27 @@ export async function listApiKeys(db: Executor, agencyId: string): Promise<ApiKe
     revokedAt: r.revoked_at,
   }));
 }
+
+/** One key of one agency (never the hash); null when absent or another agency's. */
+export async function getAgencyApiKey(db: Executor, agencyId: string, keyId: string): Promise<ApiKeyInfo | null> {
+  if (typeof keyId !== 'string' || !KEY_ID_PATTERN.test(keyId)) return null;
+  const r = await db
+    .selectFrom('api_keys')
+    .select(['id', 'agency_id', 'label', 'scopes', 'created_at', 'revoked_at'])
+    .where('id', '=', keyId)
+    .where('agency_id', '=', agencyId)
+    .executeTakeFirst();
+  return r ? { id: r.id, agencyId: r.agency_id, label: r.label, scopes: r.scopes.split(' '), createdAt: r.created_at, revokedAt: r.revoked_at } : null;
+}
+
+/** Revokes a live key only if it belongs to the agency (the console acts for one agency). */
+export async function revokeAgencyApiKey(db: Executor, agencyId: string, keyId: string, at: Date = new Date()): Promise<boolean> {
+  const result = await db
+    .updateTable('api_keys')
+    .set({ revoked_at: at.toISOString() })
+    .where('id', '=', keyId)
+    .where('agency_id', '=', agencyId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

@@ -6,6 +6,7 @@ import { BoundedCache, bytesEqual, digest, fnv1a, toHex } from '../bytes.js';
 import type { SignerSummary } from '../report.js';
 import { NAME_LABELS, OID, UNDERSTOOD_EXTENSIONS } from './oids.js';
 import { fromBerSafe } from './safe-ber.js';
+import { certificatePolicyOids } from '../der.js';
 
 export interface ParsedCertificate {
   der: Uint8Array;
@@ -33,6 +34,8 @@ export interface ParsedCertificate {
   /** Key usage bits (RFC 5280 order, bit 0 = digitalSignature) or undefined when the extension is absent. */
   keyUsage?: number;
   extKeyUsage?: string[];
+  /** Certificate policy OIDs (RFC 5280 §4.2.1.4), when the extension is present. */
+  policies?: string[];
   unknownCriticalExtensions: string[];
   selfIssued: boolean;
   /** DER SubjectPublicKeyInfo, exactly as in the certificate. */
@@ -163,6 +166,15 @@ function parseCertificate(der: Uint8Array, fingerprint: string): ParsedCertifica
         if (v instanceof pkijs.ExtKeyUsage) parsed.extKeyUsage = v.keyPurposes;
         else throw new CertificateParseError('extKeyUsage does not parse');
         break;
+      case OID.certificatePolicies:
+        // Read for reporting only (e.g. the training-specimen policy); no policy-constrained path validation.
+      {
+        // Decoded from the raw value: asn1js cannot print long arcs such as the 128-bit one of a 2.25 (UUID) OID.
+        // An unreadable one is left as before (ignored), so no certificate that verified before stops verifying.
+        const oids = certificatePolicyOids(ext.extnValue.valueBlock.valueHexView);
+        if (oids) parsed.policies = oids;
+        break;
+      }
       case OID.subjectKeyIdentifier:
         if (v instanceof asn1js.OctetString) parsed.subjectKeyId = toHex(v.valueBlock.valueHexView);
         break;
@@ -205,5 +217,6 @@ export function summarizeCertificate(c: ParsedCertificate): SignerSummary {
   };
   if (c.commonName !== undefined) s.commonName = c.commonName;
   if (c.organization !== undefined) s.organization = c.organization;
+  if (c.policies !== undefined) s.policies = [...c.policies];
   return s;
 }

@@ -25,6 +25,7 @@ import { registryChecks, type StatusLookup } from './registry-checks.js';
 import { issuerCheck, type IssuerDirectory } from './issuer-checks.js';
 import { logInclusionCheck, type TransparencyOptions } from './log-checks.js';
 import { statusListCheck } from './status-list-check.js';
+import { specimenCheck } from '../specimen.js';
 import type { StatusListFetcher } from '../../status-list/index.js';
 import { canonicalJson } from '../../domain/canonical-json.js';
 
@@ -342,10 +343,13 @@ async function verifyPdfUnsafe(input: Uint8Array, opts: VerifyPdfOptions): Promi
 
   const signatures: SignatureReport[] = [];
   for (const s of sigs.slice(0, 16)) signatures.push(await verifySignature(s, doc, input, opts, ctx, documentTimestamps));
-  checks.push(coverageCheck(sigs, doc, input));
+  const coverage = coverageCheck(sigs, doc, input);
+  checks.push(coverage);
 
   const embedded = embeddedDataCheck(doc);
   checks.push(embedded.check);
+  const specimen = specimenCheck(signatures, coverage, embedded.data);
+  if (specimen) checks.push(specimen);
   const pdfSha256 = await sha256Hex(input);
   let document: Record<string, unknown> | undefined;
   let status: Record<string, unknown> | undefined;
@@ -359,19 +363,27 @@ async function verifyPdfUnsafe(input: Uint8Array, opts: VerifyPdfOptions): Promi
       const until = Date.parse(data.validUntil);
       checks.push(Number.isFinite(until) && until < now ? check('document.expired', 'failed', `valid until ${data.validUntil}`) : check('document.expired', 'passed', `valid until ${data.validUntil}`));
     }
-    checks.push(issuerCheck(data, signatures, opts.issuers, opts.issuersRegistry));
-    const dataSha256 = await sha256Hex(new TextEncoder().encode(canonicalJson(data.fields)));
-    const [st, logged] = await Promise.all([registryChecks(data, { pdfSha256, dataSha256 }, opts), logInclusionCheck(data, pdfSha256, opts.transparency)]);
-    checks.push(...st.checks, logged.check);
-    // The signed status list is the private and offline way to learn the status. When the registry itself answered
-    // (fresher, authoritative), the list would only repeat it — or contradict it while a cached copy is stale.
-    if (!(st.status.checked === true && st.status.found === true)) {
-      const listed = await statusListCheck(data, { fetchList: opts.fetchStatusList, trustRoots: ctx.store, issuers: opts.issuers, now: ctx.now });
-      if (listed) checks.push(listed);
+    if (specimen) {
+      // A specimen is never in the registry, the public log, a status list or the issuer directory: asking would
+      // only leak that someone holds one, and "not found" must not turn it into something else.
+      const why = 'training specimen: not looked up';
+      checks.push(makeCheck('issuer.entitled', 'skipped', why), makeCheck('status.registry', 'skipped', why), makeCheck('log.inclusion', 'skipped', why));
+      status = { checked: false, specimen: true };
+    } else {
+      checks.push(issuerCheck(data, signatures, opts.issuers, opts.issuersRegistry));
+      const dataSha256 = await sha256Hex(new TextEncoder().encode(canonicalJson(data.fields)));
+      const [st, logged] = await Promise.all([registryChecks(data, { pdfSha256, dataSha256 }, opts), logInclusionCheck(data, pdfSha256, opts.transparency)]);
+      checks.push(...st.checks, logged.check);
+      // The signed status list is the private and offline way to learn the status. When the registry itself answered
+      // (fresher, authoritative), the list would only repeat it — or contradict it while a cached copy is stale.
+      if (!(st.status.checked === true && st.status.found === true)) {
+        const listed = await statusListCheck(data, { fetchList: opts.fetchStatusList, trustRoots: ctx.store, issuers: opts.issuers, now: ctx.now });
+        if (listed) checks.push(listed);
+      }
+      status = st.status;
+      successor = st.successor;
+      log = logged.log;
     }
-    status = st.status;
-    successor = st.successor;
-    log = logged.log;
   }
   const level = lowestLevel(signatures);
   const timestamps: TimestampReport[] = [...signatures.flatMap((s) => s.timestamps ?? []), ...documentTimestamps.map((d) => d.report)].sort(

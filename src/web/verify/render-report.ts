@@ -20,6 +20,8 @@ const VERDICT_WORDS: Record<Verdict, { th: string; en: string; tone: 'ok' | 'war
   NOT_SIGNED: { th: 'ไม่มีลายมือชื่อ', en: 'Not signed', tone: 'bad', icon: '✖' },
   MALFORMED: { th: 'ไฟล์เสียหาย', en: 'Damaged file', tone: 'bad', icon: '✖' },
   INDETERMINATE: { th: 'ยังยืนยันไม่ได้', en: 'Cannot be confirmed', tone: 'warn', icon: '?' },
+  // Warning colours, never green: a specimen is intact but worthless as an official document.
+  SPECIMEN: { th: 'เอกสารตัวอย่าง (ฝึกอบรม)', en: 'Training specimen', tone: 'warn', icon: '⚠' },
 };
 
 type Child = Node | string | null | undefined | false;
@@ -53,15 +55,17 @@ function fieldValue(value: unknown, lang: Lang): string {
 
 function verdictBox(report: VerificationReport, lang: Lang): HTMLElement {
   const words = VERDICT_WORDS[report.verdict];
+  // The extra class lets the page style a specimen apart from the other warnings (e.g. a striped border).
+  const extra = report.verdict === 'SPECIMEN' ? ' specimen' : '';
   return el(
     'div',
-    { class: `verdict big ${words.tone}`, id: 'verdict', 'data-verdict': report.verdict, role: 'status' },
+    { class: `verdict big ${words.tone}${extra}`, id: 'verdict', 'data-verdict': report.verdict, role: 'status' },
     el('span', { class: 'icon', 'aria-hidden': 'true' }, words.icon),
     el('span', {}, el('strong', { class: 'verdict-word' }, words[lang]), el('span', { class: 'verdict-summary' }, pick(report.summary, lang))),
   );
 }
 
-function documentSection(doc: Record<string, unknown>, lang: Lang, fileName: string): HTMLElement {
+function documentSection(doc: Record<string, unknown>, lang: Lang, fileName: string, linkId = true): HTMLElement {
   const type = doc.type as { name?: unknown } | undefined;
   const issuer = doc.issuer as { name?: unknown } | undefined;
   const id = typeof doc.id === 'string' ? doc.id : '';
@@ -73,7 +77,7 @@ function documentSection(doc: Record<string, unknown>, lang: Lang, fileName: str
     [say('serial', {}, lang), typeof doc.serial === 'string' ? doc.serial : ''],
     [say('issuedAt', {}, lang), typeof doc.issuedAt === 'string' ? showDate(doc.issuedAt, lang) : ''],
     [say('validUntil', {}, lang), validUntil],
-    [say('documentId', {}, lang), id ? el('a', { href: `/v/${encodeURIComponent(id)}?lang=${lang}` }, el('code', {}, id)) : ''],
+    [say('documentId', {}, lang), id ? (linkId ? el('a', { href: `/v/${encodeURIComponent(id)}?lang=${lang}` }, el('code', {}, id)) : el('code', {}, id)) : ''],
   ]);
 }
 
@@ -95,6 +99,11 @@ function fieldsSection(fields: Record<string, unknown>, labels: TypeLabels | nul
 
 function statusSection(status: Record<string, unknown> | undefined, lang: Lang): HTMLElement {
   const box = el('section', { class: 'status', id: 'registry-status' }, el('h3', {}, say('statusHeading', {}, lang)));
+  if (status?.specimen === true) {
+    box.append(el('p', {}, say('statusSpecimen', {}, lang)));
+    box.dataset.status = 'specimen';
+    return box;
+  }
   if (!status || status.checked !== true) {
     box.append(el('p', {}, status?.error === 'unreachable' ? say('statusUnreachable', {}, lang) : say('statusNotChecked', {}, lang)));
     box.dataset.status = 'not-checked';
@@ -200,13 +209,15 @@ export function renderReport(report: VerificationReport, opts: { lang: Lang; fil
   const { lang } = opts;
   const root = el('div', { class: 'report' });
   root.append(el('h2', { id: 'result-heading', tabindex: '-1' }, say('resultHeading', {}, lang)), verdictBox(report, lang));
+  if (report.verdict === 'SPECIMEN') root.append(el('p', { class: 'notice warn', id: 'specimen-notice', role: 'note' }, say('specimenNotice', {}, lang)));
   const doc = report.document;
   const actualId = typeof doc?.id === 'string' ? doc.id : undefined;
   if (opts.expectedId && actualId && opts.expectedId !== actualId) {
     root.append(el('p', { class: 'notice warn', id: 'id-mismatch', role: 'alert' }, say('expectedOther', { actual: actualId, expected: opts.expectedId }, lang)));
   }
   if (doc) {
-    root.append(documentSection(doc, lang, opts.fileName));
+    // A specimen has no status page (the registry never heard of it): its id is shown, not linked.
+    root.append(documentSection(doc, lang, opts.fileName, report.verdict !== 'SPECIMEN'));
     if (report.log) {
       root.append(el('p', { class: 'muted', id: 'log-record', 'data-log-index': String(report.log.index) }, say('logRecorded', { index: report.log.index, size: report.log.treeSize }, lang)));
     }

@@ -25,6 +25,11 @@ const STRINGS = {
   statusWord: { th: 'สถานะ', en: 'Status' },
   statusNotChecked: { th: 'ไม่ได้ตรวจสถานะกับทะเบียน', en: 'The registry status was not checked' },
   statusNotFound: { th: 'ไม่พบเอกสารนี้ในทะเบียน', en: 'This document is not in the registry' },
+  statusSpecimen: { th: 'เอกสารตัวอย่างสำหรับฝึกอบรมไม่ได้บันทึกในทะเบียนและบันทึกสาธารณะ จึงไม่ได้ตรวจสถานะ', en: 'Training specimens are never recorded in the registry or the public log, so no status was checked' },
+  specimenNotice: {
+    th: 'ไฟล์นี้ออกจากระบบฝึกอบรม (sandbox) ของหน่วยงาน ลงนามด้วยกุญแจสำหรับฝึกอบรม และมีลายน้ำ "ตัวอย่าง / SPECIMEN" ทุกหน้า ห้ามใช้แทนเอกสารราชการ',
+    en: "This file comes from an agency's training sandbox: it is signed with a training key and watermarked SPECIMEN on every page. It must not be used as an official document.",
+  },
   statusUnreachable: { th: 'ติดต่อทะเบียนไม่ได้', en: 'The registry could not be reached' },
   status_active: { th: 'ใช้งานได้', en: 'In force' },
   status_revoked: { th: 'ถูกเพิกถอน', en: 'Revoked' },
