@@ -7,7 +7,7 @@ import { openApp, initProject, DEMO_AGENCY_ID } from '../app/open-app.js';
 import { serve, serveTsa } from './serve.js';
 import { progressBar } from './progress.js';
 import { printReport } from './print-report.js';
-import { verifyFromCli } from './verify-command.js';
+import { verifyExitCode, verifyFromCli } from './verify-command.js';
 import { isPadesLevel } from '../issuance/sign-pdf.js';
 import { CA_REVOKE_USAGE, runCaRevokeCommand } from '../revocation/ca/index.js';
 import { keysDir } from '../app/keys.js';
@@ -25,7 +25,7 @@ const USAGE = `ekasarn — ออกและตรวจสอบเอกส�
   ekasarn issue --type ID --data FILE.json [--out FILE.pdf] [--agency ID] [--idempotency-key K]
                 [--level B-B|B-T|B-LT|B-LTA]   (default: EKASARN_SIGNATURE_LEVEL, else B-LT with a TSA, else B-B)
 ${BULK_USAGE}
-  ekasarn verify FILE.pdf [--json] [--offline] [--trust ROOTS.pem]   exit 0 only when VALID
+  ekasarn verify FILE.pdf [--json] [--offline] [--trust ROOTS.pem]   exit 0 only when VALID, 3 for a training SPECIMEN
   ekasarn trust export                  print the trust-root certificates (PEM)
   ekasarn keys create [--agency ID] [--alg RSA-2048|RSA-3072|P-256]   new development signing key for an agency
   ekasarn ca revoke SERIAL [--reason keyCompromise|…] [--at ISO-TIME]   revoke a development-CA certificate
@@ -179,7 +179,7 @@ export async function main(argv: string[]): Promise<number> {
         const report = await verifyFromCli(config, bytes, { offline: flags.offline === true, extraTrustPem: extra });
         if (flags.json) console.log(JSON.stringify(report, null, 2));
         else printReport(report);
-        return report.verdict === 'VALID' ? 0 : 1;
+        return verifyExitCode(report);
       }
       case 'trust': {
         if (sub !== 'export') throw new AppError('usage', 2, { th: 'ใช้: ekasarn trust export', en: 'usage: ekasarn trust export' });

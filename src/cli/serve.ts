@@ -18,7 +18,13 @@ export async function serve(config: Config, opts: { banner: string[]; demo?: boo
     idp = await startDemoIdp({ publicUrl: config.publicUrl, port, ...(process.env.EKASARN_DEMO_PASSWORD ? { password: process.env.EKASARN_DEMO_PASSWORD } : {}) });
     oidc = idp.settings;
   }
-  const http = await buildHttpApp(app.services, { logger: process.env.EKASARN_LOG !== 'off', oidc });
+  const loginsPerMinute = process.env.EKASARN_LOGIN_RATE_LIMIT;
+  if (loginsPerMinute !== undefined && !/^[1-9][0-9]{0,5}$/.test(loginsPerMinute)) throw new Error(`EKASARN_LOGIN_RATE_LIMIT must be a whole number of sign-ins per minute, got "${loginsPerMinute}"`);
+  const http = await buildHttpApp(app.services, {
+    logger: process.env.EKASARN_LOG !== 'off',
+    oidc,
+    ...(loginsPerMinute ? { loginRateLimit: { max: Number(loginsPerMinute), timeWindowMs: 60_000 } } : {}),
+  });
   // Background work: integrate log events written by other processes (CLI, workers), and expire documents.
   app.startBackgroundWork();
   const expiry = setInterval(() => void app.expireDue().catch((e: Error) => console.error(`ekasarn: expiry sweep failed: ${e.message}`)), 60_000);

@@ -12,7 +12,9 @@ export async function sweepOrphanBlobs(db: Kysely<Database>, blobs: BlobStore, o
   for await (const key of blobs.list()) {
     const referenced =
       (await db.selectFrom('documents').select('id').where((eb) => eb.or([eb('id', '=', key), eb('blob_key', '=', key)])).executeTakeFirst()) ??
-      (await db.selectFrom('document_versions').select('document_id').where('blob_key', '=', key).executeTakeFirst());
+      (await db.selectFrom('document_versions').select('document_id').where('blob_key', '=', key).executeTakeFirst()) ??
+      // Training specimens live in the same blob store, referenced from their own table.
+      (await db.selectFrom('specimens').select('id').where('blob_key', '=', key).executeTakeFirst());
     if (referenced) continue;
     const modified = await blobs.lastModified(key);
     if (!modified || Date.now() - modified.getTime() < olderThanMs) continue;

@@ -36,6 +36,7 @@ export function layout(opts: { lang: Lang; title: string; body: string; switchHr
   .verdict.ok { background: #e6f4ea; color: #0d5223; border: 2px solid #137333; }
   .verdict.warn { background: #fef7e0; color: #6b4e00; border: 2px solid #b06000; }
   .verdict.bad { background: #fce8e6; color: #8a1c12; border: 2px solid #c5221f; }
+  .verdict.specimen { border-style: dashed; border-width: 3px; background: repeating-linear-gradient(135deg, #fef7e0, #fef7e0 12px, #fdeec4 12px, #fdeec4 24px); }
   dl { display: grid; grid-template-columns: max-content 1fr; gap: .4rem 1rem; margin: 0; }
   dt { font-weight: 600; color: #3c4043; }
   dd { margin: 0; }
