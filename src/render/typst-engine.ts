@@ -10,7 +10,8 @@ export type PdfAStandard = 'a-3b' | 'a-3u' | 'a-3a';
 interface TypstDiagnostic {
   message?: string;
   path?: string;
-  range?: string | null;
+  /** Zero-based positions (typst-ts 0.7 gives an object; older builds gave a string). */
+  range?: string | { start?: { line?: number; character?: number } } | null;
   severity?: number | string;
   hints?: string[];
 }
@@ -129,7 +130,9 @@ export class TypstEngine {
   private describe(diagnostics: unknown[]): string[] {
     return diagnostics.map((d) => {
       const diag = d as TypstDiagnostic;
-      const where = diag.path ? diag.path.replace(this.root, '') + (diag.range ? `:${diag.range}` : '') : '(unknown)';
+      const start = typeof diag.range === 'object' && diag.range ? diag.range.start : undefined;
+      const at = start && typeof start.line === 'number' ? `:${start.line + 1}:${(start.character ?? 0) + 1}` : typeof diag.range === 'string' ? `:${diag.range}` : '';
+      const where = diag.path ? diag.path.replace(this.root, '') + at : '(unknown)';
       const hints = diag.hints?.length ? ` (hint: ${diag.hints.join('; ')})` : '';
       return `${where}: ${diag.message ?? JSON.stringify(d)}${hints}`;
     });

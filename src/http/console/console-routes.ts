@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../domain/errors.js';
+import { StoreInputError } from '../../store/validate.js';
 import { esc } from '../pages/html.js';
 import type { ConsoleDeps } from './console-deps.js';
 import { consolePage, notice, t } from './page.js';
@@ -16,7 +17,7 @@ import { typeRoutes } from './routes/types.js';
 const SCRIPT_FILE = fileURLToPath(new URL('../../../dist/web/console.js', import.meta.url));
 
 /** Errors in the console are pages, not JSON: a signed-out officer goes to sign-in, anything else is said in words. */
-function consoleErrorHandler(err: FastifyError | AppError, req: FastifyRequest, reply: FastifyReply) {
+function consoleErrorHandler(err: FastifyError | AppError | StoreInputError, req: FastifyRequest, reply: FastifyReply) {
   const wantsJson = req.url.startsWith('/console/api/') || String(req.headers.accept ?? '').startsWith('application/json');
   let status = 500;
   let text = { th: 'ระบบขัดข้อง กรุณาลองใหม่ภายหลัง', en: 'Something went wrong; please try again later' };
@@ -25,6 +26,11 @@ function consoleErrorHandler(err: FastifyError | AppError, req: FastifyRequest, 
     status = err.httpStatus;
     text = err.text;
     code = err.code;
+  } else if (err instanceof StoreInputError) {
+    // A form value the store's checks refused (e.g. an e-mail address): say which field and what was expected.
+    status = 422;
+    code = 'invalid_input';
+    text = { th: `ข้อมูลไม่ถูกต้อง: ${err.field} (ต้องเป็น ${err.expected})`, en: `Invalid ${err.field}: expected ${err.expected}` };
   } else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
     status = err.statusCode;
     code = 'bad_request';

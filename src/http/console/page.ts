@@ -127,7 +127,9 @@ const STYLE = `
   fieldset { border: 1px solid #dadce0; border-radius: 6px; margin: 0 0 1rem; }
   legend { font-weight: 700; }
   .inline { display: inline; }
-  code { word-break: break-all; }
+  code { overflow-wrap: anywhere; }
+  table.audit td:nth-child(1), table.audit td:nth-child(3) { white-space: nowrap; }
+  table.audit td.details { font-size: .85rem; overflow-wrap: anywhere; min-width: 14rem; }
 `;
 
 export interface PageOptions {

@@ -2,6 +2,7 @@ import type { LoadedType } from '../../doctypes/load-types.js';
 import type { FieldError } from '../../doctypes/field-errors.js';
 import { esc } from '../pages/html.js';
 import { t } from './page.js';
+import { formatThaiDate, isIsoDate } from '../../domain/thai-date.js';
 
 /**
  * The issue form, generated from a type's JSON Schema (flat objects of strings, numbers and dates: what the bundled
@@ -47,7 +48,7 @@ export function schemaFormFields(type: LoadedType, values: Record<string, unknow
       const common = `id="${esc(id)}" name="${esc(name)}" aria-describedby="${esc(id)}-hint ${esc(id)}-error"${required.has(name) ? ' required aria-required="true"' : ''}${invalid ? ' aria-invalid="true"' : ''}`;
       let control: string;
       if (Array.isArray(p.enum)) {
-        control = `<select ${common}><option value="">— ${t('เลือก', 'choose')} —</option>${p.enum
+        control = `<select ${common}><option value="">— เลือก · choose —</option>${p.enum
           .map((o) => `<option value="${esc(o)}"${String(o) === value ? ' selected' : ''}>${esc(o)}</option>`)
           .join('')}</select>`;
       } else if (p.format === 'date') {
@@ -92,4 +93,11 @@ export function formToData(type: LoadedType, form: Record<string, unknown>): Rec
     else out[name] = v;
   }
   return out;
+}
+
+/** A stored value as an officer reads it: calendar dates in the Buddhist era (with the ISO date kept beside). */
+export function displayFieldValue(type: LoadedType | undefined, name: string, value: unknown): string {
+  const p = ((type?.schema.properties ?? {}) as Record<string, PropertySchema>)[name];
+  if (p?.format === 'date' && typeof value === 'string' && isIsoDate(value)) return `${esc(formatThaiDate(value))} <span class="muted">(${esc(value)})</span>`;
+  return esc(value);
 }

@@ -20,6 +20,7 @@ import { BAD_ROWS_FIXTURE } from '../../bulk/e2e/bad-rows-fixture.js';
 const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'console');
 const PASSWORD = 'e2e-demo-password';
+const TEN_K_FIXTURE = '/work/shared/fixtures/training-certificates-10k.csv';
 const SLOW = 240_000;
 const training = JSON.parse(readFileSync(join(REPO_ROOT, 'types', 'training-certificate', 'sample.json'), 'utf8')) as Record<string, string>;
 const factory = JSON.parse(readFileSync(join(REPO_ROOT, 'types', 'factory-licence', 'sample.json'), 'utf8')) as Record<string, string | number>;
@@ -259,6 +260,10 @@ describe.skipIf(!CHROMIUM)('issuer console in Chromium (e2e)', { timeout: SLOW }
     await page.fill('#s-subject', training.citizen_id!);
     await Promise.all([page.waitForNavigation(), page.click('form[role=search] button[type=submit]')]);
     expect(await page.locator('#results tbody tr').count()).toBe(1);
+    const serial = (await t.app.database.db.selectFrom('documents').select('serial').where('id', '=', issuedDocumentId).executeTakeFirstOrThrow()).serial;
+    await page.goto(`${base}/console/documents?serial=${encodeURIComponent(serial)}`);
+    expect(await page.locator('#results tbody tr').count()).toBe(1);
+    expect(await page.locator('#results').innerText()).toContain(serial);
     await page.goto(`${base}/console/documents?name=${encodeURIComponent(training.first_name_th!)}&status=active`);
     expect(await page.locator('#results').innerText()).toContain(training.first_name_th);
     await shot(page, 'search');
@@ -325,6 +330,48 @@ describe.skipIf(!CHROMIUM)('issuer console in Chromium (e2e)', { timeout: SLOW }
     const csv = await page.request.get(`${page.url()}/results.csv`);
     expect(csv.status()).toBe(200);
     expect((await csv.body()).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+
+    // A bigger file, to watch the bar move: the page's script follows the server-sent events as rows are issued.
+    const lines = readFileSync(TEN_K_FIXTURE, 'utf8').split(/\r?\n/).slice(0, 241);
+    const file = join(scratch, 'wave-240.csv');
+    writeFileSync(file, `${lines.join('\r\n')}\r\n`);
+    await page.goto(`${base}/console/bulk`);
+    await page.selectOption('#bulk-type', 'training-certificate');
+    await page.setInputFiles('#bulk-file', file);
+    await Promise.all([page.waitForNavigation(), page.click('form[action="/console/bulk"] button[type=submit]')]);
+    const seen = await page.evaluate(
+      () =>
+        new Promise<number[]>((resolve) => {
+          const values: number[] = [];
+          const bar = document.getElementById('batch-progress') as HTMLProgressElement;
+          const timer = setInterval(() => {
+            if (values[values.length - 1] !== bar.value) values.push(bar.value);
+            if (document.getElementById('batch')!.dataset.state === 'completed') {
+              clearInterval(timer);
+              resolve(values);
+            }
+          }, 50);
+        }),
+    );
+    expect(seen[seen.length - 1]).toBe(240);
+    expect(seen.some((v) => v > 0 && v < 240), `intermediate progress values seen: ${seen.join(', ')}`).toBe(true);
+    expect(await page.locator('#batch-counts').innerText()).toContain('ออกแล้ว 240');
+  });
+
+  it('an approving officer supersedes a document with a corrected one', async () => {
+    const active = await t.app.database.db.selectFrom('documents').select(['id', 'serial']).where('status', '=', 'active').where('type_id', '=', 'training-certificate').orderBy('issued_at').executeTakeFirstOrThrow();
+    const page = await officer('approver');
+    await page.goto(`${base}/console/documents/${active.id}/supersede`);
+    expect(await page.locator('main').innerText()).toContain(active.serial);
+    await page.selectOption('#f-result', 'ผ่าน (ดีเยี่ยม)');
+    await page.fill('#note', 'แก้ผลการอบรมตามคำสั่งที่ 12/2569');
+    await Promise.all([page.waitForNavigation(), page.click('#issue-form button[type=submit]')]);
+    const successorId = page.url().split('/').pop()!.split('?')[0]!;
+    expect(successorId).not.toBe(active.id);
+    expect(await page.locator('#doc-status').getAttribute('data-status')).toBe('active');
+    const old = await t.app.database.db.selectFrom('documents').select(['status', 'successor_id']).where('id', '=', active.id).executeTakeFirstOrThrow();
+    expect(old).toEqual({ status: 'superseded', successor_id: successorId });
+    await shot(page, 'document-superseding');
   });
 
   it('a type with a broken template cannot be published', async () => {

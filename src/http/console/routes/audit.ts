@@ -15,6 +15,13 @@ function filtersOf(q: Record<string, string | undefined>): Record<string, string
   return out;
 }
 
+/** Details as short "key: value" lines (ids, serials, digests: the audit trail holds no personal data). */
+function detailsText(details: Record<string, unknown>): string {
+  return Object.entries(details)
+    .map(([k, v]) => `<span class="muted">${esc(k)}:</span> ${esc(typeof v === 'string' && /^[0-9a-f]{64}$/.test(v) ? `${v.slice(0, 12)}…` : typeof v === 'object' ? JSON.stringify(v) : v)}`)
+    .join('<br>');
+}
+
 export function auditRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
   app.get('/console/audit', async (req, reply) => {
     const c = await consoleRequest(deps.db, req);
@@ -34,7 +41,7 @@ export function auditRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
     const rows = events
       .map(
         (e) =>
-          `<tr><td>${esc(thaiDateTime(e.at))}</td><td>${esc(e.actorName ?? e.actor)}${e.actorName ? `<br><span class="muted">${esc(e.actor)}</span>` : ''}</td><td><code>${esc(e.action)}</code></td><td>${e.documentId ? `<a href="/console/documents/${esc(e.documentId)}">${esc(e.documentId)}</a>` : ''}</td><td>${esc(e.source ?? '')}</td><td><code>${esc(JSON.stringify(e.details))}</code></td></tr>`,
+          `<tr><td>${esc(thaiDateTime(e.at))}</td><td>${esc(e.actorName ?? e.actor)}${e.actorName ? `<br><span class="muted">${esc(e.actor)}</span>` : ''}</td><td><code>${esc(e.action)}</code></td><td>${e.documentId ? `<a href="/console/documents/${esc(e.documentId)}">${esc(e.documentId)}</a>` : ''}</td><td>${esc(e.source ?? '')}</td><td class="details">${detailsText(e.details)}</td></tr>`,
       )
       .join('');
     const params = new URLSearchParams(filters);
@@ -54,7 +61,7 @@ export function auditRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
   <div><label for="a-to">${t('ถึงวันที่', 'To')}</label><input type="date" id="a-to" name="to" value="${v('to')}"></div>
 </div>
 <div class="actions"><button type="submit">${t('กรอง', 'Filter')}</button><a class="button secondary" id="audit-csv" href="/console/audit.csv?${esc(params.toString())}" download>${t('ส่งออก CSV', 'Export CSV')}</a></div></form>
-<div class="card"><table class="list" id="audit"><thead><tr><th scope="col">${t('เวลา', 'When')}</th><th scope="col">${t('ผู้กระทำ', 'Who')}</th><th scope="col">${t('การกระทำ', 'What')}</th><th scope="col">${t('เอกสาร', 'Document')}</th><th scope="col">${t('จากที่ใด', 'From where')}</th><th scope="col">${t('รายละเอียด', 'Details')}</th></tr></thead><tbody>${rows}</tbody></table><div class="actions">${older}</div></div>`,
+<div class="card"><table class="list audit" id="audit"><thead><tr><th scope="col">${t('เวลา', 'When')}</th><th scope="col">${t('ผู้กระทำ', 'Who')}</th><th scope="col">${t('การกระทำ', 'What')}</th><th scope="col">${t('เอกสาร', 'Document')}</th><th scope="col">${t('จากที่ใด', 'From where')}</th><th scope="col">${t('รายละเอียด', 'Details')}</th></tr></thead><tbody>${rows}</tbody></table><div class="actions">${older}</div></div>`,
     });
   });
 

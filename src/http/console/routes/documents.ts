@@ -9,7 +9,7 @@ import { esc } from '../../pages/html.js';
 import type { ConsoleDeps } from '../console-deps.js';
 import { consoleRequest, formBody, requireAgency, requireAnyRole, str } from '../context.js';
 import { consolePage, csrfField, notice, statusBadge, t, thaiDateTime } from '../page.js';
-import { formToData, schemaFormFields } from '../schema-form.js';
+import { displayFieldValue, formToData, schemaFormFields } from '../schema-form.js';
 import { fieldErrorsOf, typeOr404 } from './issue.js';
 
 const HTML = 'text/html; charset=utf-8';
@@ -99,7 +99,7 @@ export function documentRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
     const fields = Object.entries(d.data as Record<string, unknown>)
       .map(([k, val]) => {
         const label = type?.definition.fields[k] ?? { th: k, en: k };
-        return `<dt>${t(label.th, label.en)}</dt><dd>${esc(val)}</dd>`;
+        return `<dt>${t(label.th, label.en)}</dt><dd>${displayFieldValue(type, k, val)}</dd>`;
       })
       .join('');
     const canChange = c.officer.roles.includes('approving_officer') || c.officer.roles.includes('agency_admin');

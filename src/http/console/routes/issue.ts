@@ -9,7 +9,7 @@ import { esc } from '../../pages/html.js';
 import type { ConsoleDeps } from '../console-deps.js';
 import { consoleRequest, formBody, requireAgency, requireAnyRole, str, type ConsoleRequest } from '../context.js';
 import { consolePage, csrfField, notice, statusBadge, t, thaiDateTime } from '../page.js';
-import { formLevelErrors, formToData, schemaFormFields } from '../schema-form.js';
+import { displayFieldValue, formLevelErrors, formToData, schemaFormFields } from '../schema-form.js';
 
 const HTML = 'text/html; charset=utf-8';
 
@@ -192,7 +192,7 @@ function draftRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
     const fields = Object.entries(draft.data)
       .map(([k, v]) => {
         const label = type.definition.fields[k] ?? { th: k, en: k };
-        return `<dt>${t(label.th, label.en)}</dt><dd>${esc(v)}</dd>`;
+        return `<dt>${t(label.th, label.en)}</dt><dd>${displayFieldValue(type, k, v)}</dd>`;
       })
       .join('');
     const actions: string[] = [];
