@@ -188,6 +188,11 @@ describe.skipIf(!CHROMIUM)('issuer console in Chromium (e2e)', { timeout: SLOW }
     await page.goto(`${base}/console/drafts?state=submitted`);
     await shot(page, 'approvals-queue');
     await page.goto(issuerDraftUrl);
+    // The DRAFT preview pages load from their own (compressed) URL.
+    await page.waitForFunction(() => {
+      const imgs = Array.from(document.querySelectorAll<HTMLImageElement>('.preview img'));
+      return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0);
+    });
     await shot(page, 'draft-to-approve');
     await Promise.all([page.waitForNavigation(), page.click('#approve')]);
     expect(await page.locator('#draft-state').getAttribute('data-state')).toBe('issued');
