@@ -1,4 +1,5 @@
 import { esc } from '../pages/html.js';
+import { AppError } from '../../domain/errors.js';
 import { formatThaiDate } from '../../domain/thai-date.js';
 
 /**
@@ -207,4 +208,10 @@ export function thaiDateTime(iso: string | null | undefined): string {
   if (Number.isNaN(d.getTime())) return iso;
   const hm = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Bangkok', hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
   return `${formatThaiDate(d)} ${hm} น.`;
+}
+
+/** A refused filter or form value shown above the page; anything but a client error is rethrown to the error page. */
+export function problemNotice(e: unknown): string {
+  if (!(e instanceof AppError) || e.httpStatus >= 500) throw e;
+  return notice('bad', t(e.text.th, e.text.en));
 }

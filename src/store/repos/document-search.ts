@@ -142,64 +142,39 @@ export async function searchDocumentRows(
   }
   const where = and(preds);
 
-  if (sandbox) {
-    const [rows, count] = await Promise.all([
-      db
-        .selectFrom('specimens')
-        .select(['id', 'serial', 'type_id', 'type_version', 'data_json', 'created_at'])
-        .where(where)
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(q.limit)
-        .offset(q.offset)
-        .execute(),
-      db.selectFrom('specimens').select((eb) => eb.fn.countAll<number | string>().as('n')).where(where).executeTakeFirstOrThrow(),
-    ]);
-    return {
-      total: Number(count.n),
-      rows: rows.map((r) => {
-        const data = JSON.parse(r.data_json) as Record<string, unknown>;
-        const s = subjectOf(subjects, r.type_id, r.type_version);
-        return {
-          id: r.id,
-          serial: r.serial,
-          typeId: r.type_id,
-          typeVersion: r.type_version,
-          subjectId: s ? String(data[s.idField] ?? '') : '',
-          subjectName: s ? displayName(data, s.nameFields) : '',
-          status: 'specimen',
-          issuedAt: r.created_at,
-          validUntil: null,
-        };
-      }),
-    };
-  }
-
+  // Specimens and documents answer in the same row shape; a specimen has no status column, no subject_id column and
+  // no validity, so those come from its data or are constant.
+  const table = sandbox ? 'specimens' : 'documents';
   const [rows, count] = await Promise.all([
     db
-      .selectFrom('documents')
-      .select(['id', 'serial', 'type_id', 'type_version', 'subject_id', 'data_json', 'status', 'issued_at', 'valid_until'])
+      .selectFrom(table)
+      .select(['id', 'serial', 'type_id', 'type_version', 'data_json'])
+      .select(sql.ref<string>(timeColumn).as('at'))
+      .select(sandbox ? sql<string>`'specimen'`.as('status') : sql.ref<string>('status').as('status'))
+      .select(sandbox ? sql<string | null>`null`.as('subject_id') : sql.ref<string | null>('subject_id').as('subject_id'))
+      .select(sandbox ? sql<string | null>`null`.as('valid_until') : sql.ref<string | null>('valid_until').as('valid_until'))
       .where(where)
-      .orderBy('issued_at', 'desc')
+      .orderBy(timeColumn, 'desc')
       .orderBy('id', 'desc')
       .limit(q.limit)
       .offset(q.offset)
       .execute(),
-    db.selectFrom('documents').select((eb) => eb.fn.countAll<number | string>().as('n')).where(where).executeTakeFirstOrThrow(),
+    db.selectFrom(table).select((eb) => eb.fn.countAll<number | string>().as('n')).where(where).executeTakeFirstOrThrow(),
   ]);
   return {
     total: Number(count.n),
     rows: rows.map((r) => {
+      const data = JSON.parse(r.data_json) as Record<string, unknown>;
       const s = subjectOf(subjects, r.type_id, r.type_version);
       return {
         id: r.id,
         serial: r.serial,
         typeId: r.type_id,
         typeVersion: r.type_version,
-        subjectId: r.subject_id,
-        subjectName: s ? displayName(JSON.parse(r.data_json) as Record<string, unknown>, s.nameFields) : '',
+        subjectId: r.subject_id ?? (s ? String(data[s.idField] ?? '') : ''),
+        subjectName: s ? displayName(data, s.nameFields) : '',
         status: r.status,
-        issuedAt: r.issued_at,
+        issuedAt: r.at,
         validUntil: r.valid_until,
       };
     }),

@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { AppError } from '../../../domain/errors.js';
 import { auditCsv, queryAudit } from '../../../console/services/audit.js';
 import { esc } from '../../pages/html.js';
 import type { ConsoleDeps } from '../console-deps.js';
 import { consoleRequest, requireAgency, requireAnyRole } from '../context.js';
-import { consolePage, notice, t, thaiDateTime } from '../page.js';
+import { consolePage, problemNotice, t, thaiDateTime } from '../page.js';
 
 const HTML = 'text/html; charset=utf-8';
 const FILTERS = ['actor', 'action', 'documentId', 'from', 'to'] as const;
@@ -35,8 +34,7 @@ export function auditRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
     try {
       events = await queryAudit(deps.db, c.officer, { ...filters, limit: 100, ...(beforeId ? { beforeId } : {}) });
     } catch (e) {
-      if (!(e instanceof AppError) || e.httpStatus >= 500) throw e;
-      problem = notice('bad', t(e.text.th, e.text.en));
+      problem = problemNotice(e);
     }
     const rows = events
       .map(

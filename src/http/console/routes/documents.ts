@@ -8,7 +8,7 @@ import { getDocumentById, type StoredDocument } from '../../../store/index.js';
 import { esc } from '../../pages/html.js';
 import type { ConsoleDeps } from '../console-deps.js';
 import { consoleRequest, formBody, requireAgency, requireAnyRole, str } from '../context.js';
-import { consolePage, csrfField, notice, statusBadge, t, thaiDateTime } from '../page.js';
+import { consolePage, problemNotice, csrfField, notice, statusBadge, t, thaiDateTime } from '../page.js';
 import { displayFieldValue, formToData, schemaFormFields } from '../schema-form.js';
 import { fieldErrorsOf, typeOr404 } from './issue.js';
 
@@ -50,8 +50,7 @@ export function documentRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
         results = `<section class="card" aria-labelledby="results-h"><h2 id="results-h">${t(`พบ ${r.total.toLocaleString('th-TH')} รายการ`, `${r.total} found`)}</h2>
 <table class="list" id="results"><thead><tr><th scope="col">${t('เลขที่', 'Serial')}</th><th scope="col">${t('ชื่อ', 'Name')}</th><th scope="col">${t('เลขประจำตัว', 'Subject id')}</th><th scope="col">${t('ประเภท', 'Type')}</th><th scope="col">${t('สถานะ', 'Status')}</th><th scope="col">${t('วันที่ออก', 'Issued')}</th></tr></thead><tbody>${rows}</tbody></table><div class="actions">${more}</div></section>`;
       } catch (e) {
-        if (!(e instanceof AppError) || e.httpStatus >= 500) throw e;
-        problem = notice('bad', t(e.text.th, e.text.en));
+      problem = problemNotice(e);
       }
     }
     const v = (f: string) => esc(q[f] ?? '');
