@@ -110,7 +110,7 @@ const STYLE = `
   table.list { border-collapse: collapse; width: 100%; background: #fff; }
   table.list th, table.list td { border-bottom: 1px solid #dadce0; padding: .4rem .5rem; text-align: left; vertical-align: top; }
   table.list th { background: #eef1f6; }
-  dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1rem; margin: 0; }
+  dl.facts { display: grid; grid-template-columns: minmax(8rem, 40%) minmax(0, 1fr); gap: .3rem 1rem; margin: 0; }
   dl.facts dt { font-weight: 600; color: #3c4043; }
   dl.facts dd { margin: 0; }
   .actions { display: flex; gap: .75rem; flex-wrap: wrap; align-items: center; margin-top: 1rem; }

@@ -150,6 +150,7 @@ const DONE: Record<string, [string, string]> = {
   saved: ['บันทึกร่างแล้ว', 'Draft saved'],
   submitted: ['ส่งให้ผู้อนุมัติแล้ว', 'Sent for approval'],
   issued: ['ออกเอกสารและลงนามแล้ว', 'Document issued and signed'],
+  specimen: ['ออกเอกสารตัวอย่างแล้ว (ไม่ใช่เอกสารราชการ)', 'Specimen issued (not an official document)'],
   rejected: ['ส่งกลับให้ผู้จัดทำแก้ไขแล้ว', 'Returned to the drafter'],
 };
 
@@ -184,7 +185,8 @@ function draftRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
     const agencyId = requireAgency(c.officer);
     const draft = await getDraft(deps.drafts, c.officer, (req.params as { id: string }).id);
     const type = typeOr404(deps, draft.typeId);
-    const done = DONE[(req.query as { done?: string }).done ?? ''];
+    const doneKey = (req.query as { done?: string }).done ?? '';
+    const done = DONE[doneKey === 'issued' && draft.mode === 'sandbox' ? 'specimen' : doneKey];
     const mineToEdit = draft.createdBy === c.officer.userId && (draft.state === 'draft' || draft.state === 'rejected');
     const canDecide = draft.state === 'submitted' && c.officer.roles.includes('approving_officer');
     const selfDraft = draft.createdBy === c.officer.userId;
