@@ -60,6 +60,9 @@ export async function tool(cmd: string, args: string[], opts: { cwd?: string; in
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started }));
+    // A tool that exits without reading its input (pdfsig never does) closes the pipe: the write then fails with EPIPE,
+    // which is no error of the tool's — its exit code and output are what count.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(opts.input ?? '');
   });
 }
