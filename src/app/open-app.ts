@@ -331,6 +331,11 @@ export async function openApp(config: Config, opts: OpenAppOptions = {}): Promis
         dispatching = true;
         webhooks.start(5000);
       }
+      // Type versions another server published (several servers on one PostgreSQL) reach this one within 30 s.
+      setInterval(
+        () => void loadPublishedAuthoredTypes(database.db, types).catch((e: Error) => console.error(`ekasarn: loading published types failed: ${e.message}`)),
+        30_000,
+      ).unref();
       // Batches left unfinished by a stopped process continue (SQLite), or this server joins the shared queue (PG).
       void bulk.start().catch((e: Error) => console.error(`ekasarn: bulk queue failed to start: ${e.message}`));
     },

@@ -5,6 +5,18 @@ import { createTsaHttpServer } from '../timestamp/node.js';
 import { oidcSettingsFromEnv } from '../console/auth/oidc-settings.js';
 import { startDemoIdp, type DemoIdp } from '../app/demo-idp.js';
 
+/**
+ * EKASARN_SIGNIN_SECRET (at least 32 bytes as hex or base64): servers behind one load balancer share it, so a sign-in
+ * begun on one can finish on another. Unset: a random key per process, right for a single server.
+ */
+function signInSecret(): { signInSecret?: Uint8Array } {
+  const raw = process.env.EKASARN_SIGNIN_SECRET;
+  if (!raw) return {};
+  const bytes = /^[0-9a-f]+$/i.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  if (bytes.length < 32) throw new Error('EKASARN_SIGNIN_SECRET must hold at least 32 bytes (64 hex digits or 44 base64 characters)');
+  return { signInSecret: new Uint8Array(bytes) };
+}
+
 /** Runs the HTTP server until SIGINT/SIGTERM, then closes the server and the database cleanly. */
 export async function serve(config: Config, opts: { banner: string[]; demo?: boolean }): Promise<number> {
   const app = await openApp(config);
@@ -24,6 +36,8 @@ export async function serve(config: Config, opts: { banner: string[]; demo?: boo
     logger: process.env.EKASARN_LOG !== 'off',
     oidc,
     ...(loginsPerMinute ? { loginRateLimit: { max: Number(loginsPerMinute), timeWindowMs: 60_000 } } : {}),
+    ...signInSecret(),
+    ...(process.env.EKASARN_TRUST_PROXY ? { trustProxy: process.env.EKASARN_TRUST_PROXY === 'true' ? true : process.env.EKASARN_TRUST_PROXY } : {}),
   });
   // Background work: integrate log events written by other processes (CLI, workers), and expire documents.
   app.startBackgroundWork();

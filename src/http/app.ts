@@ -28,6 +28,10 @@ export interface HttpAppOptions {
   logger?: boolean;
   /** The identity provider officers sign in with; null/absent: the console says sign-in is not configured. */
   oidc?: OidcSettings | (() => Promise<OidcSettings>) | null;
+  /** Trust X-Forwarded-For from these proxies (addresses/CIDRs, comma-separated) or, `true`, from any. */
+  trustProxy?: boolean | string;
+  /** Key for the short-lived sign-in cookie; the same on every server behind one load balancer (default random). */
+  signInSecret?: Uint8Array;
   /** Sign-in attempts allowed per IP per minute (default 10). */
   loginRateLimit?: { max: number; timeWindowMs: number };
 }
@@ -35,6 +39,8 @@ export interface HttpAppOptions {
 export async function buildHttpApp(services: Services, opts: HttpAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: services.bodyLimit,
+    // Behind a reverse proxy the client's address (audit "from where", sign-in rate limit) is in X-Forwarded-For.
+    ...(opts.trustProxy !== undefined ? { trustProxy: opts.trustProxy } : {}),
     // Request logs carry method, URL and status only: bodies and headers (API keys, personal data) are never logged.
     logger: opts.logger ? { level: 'info', redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] } : false,
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: false } },
@@ -72,6 +78,7 @@ export async function buildHttpApp(services: Services, opts: HttpAppOptions = {}
       publicUrl: services.publicUrl,
       oidc: opts.oidc ?? null,
       ...(opts.loginRateLimit ? { rateLimit: opts.loginRateLimit } : {}),
+      ...(opts.signInSecret ? { transientSecret: opts.signInSecret } : {}),
     });
     const deps = services.console;
     await app.register(async (scope) => {
