@@ -28,6 +28,13 @@ export function typeOr404(deps: ConsoleDeps, typeId: string): LoadedType {
   return type;
 }
 
+/** A type this agency may issue; another agency's own type is answered like an unknown one. */
+async function issuableType(deps: ConsoleDeps, agencyId: string, typeId: string): Promise<LoadedType> {
+  const type = typeOr404(deps, typeId);
+  if (!(await isEntitled(deps.db, agencyId, typeId))) throw new AppError('unknown_type', 404, { th: `ไม่รู้จักประเภทเอกสาร "${typeId}"`, en: `Unknown document type "${typeId}"` });
+  return type;
+}
+
 /** Page images as inline `<img>`s: SVG as an image runs no script and loads nothing (and CSP allows data: images). */
 export function previewImages(pages: string[]): string {
   return pages
@@ -93,7 +100,7 @@ export function issueRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
     const c = await consoleRequest(deps.db, req);
     const agencyId = requireAgency(c.officer);
     requireAnyRole(c.officer, 'issuing_officer');
-    const type = typeOr404(deps, (req.params as { typeId: string }).typeId);
+    const type = await issuableType(deps, agencyId, (req.params as { typeId: string }).typeId);
     const approval = await isApprovalRequired(deps.db, agencyId, type.definition.id);
     reply.type(HTML);
     return consolePage(c.nav, {
@@ -108,7 +115,7 @@ export function issueRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
     const c = await consoleRequest(deps.db, req, { write: true });
     const agencyId = requireAgency(c.officer);
     requireAnyRole(c.officer, 'issuing_officer');
-    const type = typeOr404(deps, (req.params as { typeId: string }).typeId);
+    const type = await issuableType(deps, agencyId, (req.params as { typeId: string }).typeId);
     const form = formBody(req);
     const data = formToData(type, form);
     const approval = await isApprovalRequired(deps.db, agencyId, type.definition.id);
@@ -137,8 +144,7 @@ export function issueRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
   // Inline validation for the browser script: the validator the server uses on submit, field errors only.
   app.post('/console/api/validate/:typeId', async (req) => {
     const c = await consoleRequest(deps.db, req, { write: true });
-    requireAgency(c.officer);
-    const type = typeOr404(deps, (req.params as { typeId: string }).typeId);
+    const type = await issuableType(deps, requireAgency(c.officer), (req.params as { typeId: string }).typeId);
     const r = type.validate(formToData(type, formBody(req)));
     return { ok: r.ok, errors: r.ok ? [] : r.errors };
   });
