@@ -16,16 +16,9 @@ import { actorOf, notFoundError, requireMember, requireRole, type ActingOfficer 
 import { inputError } from './input-problems.js';
 
 /** A live document issued from a draft. `idempotencyKey` is the draft's: a retry after a crash returns the same document. */
-export interface LiveIssueRequest {
-  agencyId: string;
-  typeId: string;
-  data: Record<string, unknown>;
-  actor: string;
-  source: string | null;
-  draftId: string;
-  idempotencyKey: string;
-}
+export type LiveIssueRequest = SpecimenIssueRequest & { idempotencyKey: string };
 
+/** A training specimen issued from a sandbox draft. */
 export interface SpecimenIssueRequest {
   agencyId: string;
   typeId: string;

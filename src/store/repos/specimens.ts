@@ -28,20 +28,7 @@ export interface StoredSpecimen {
   createdAt: string;
 }
 
-export interface NewSpecimenInput {
-  id: string;
-  agencyId: string;
-  typeId: string;
-  typeVersion: number;
-  serial: string;
-  data: Record<string, unknown>;
-  pdfSha256: string;
-  pdfSize: number;
-  blobKey: string;
-  issuedBy: string;
-  draftId?: string | null;
-  createdAt: Date | string;
-}
+export type NewSpecimenInput = Omit<StoredSpecimen, 'draftId' | 'createdAt'> & { draftId?: string | null; createdAt: Date | string };
 
 function toSpecimen(row: Selectable<SpecimensTable>): StoredSpecimen {
   return {
