@@ -1,18 +1,16 @@
-import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { BulkService } from '../bulk/bulk-service.js';
-import { AppError } from '../domain/errors.js';
 import { newDocumentId } from '../domain/identifiers.js';
 import type { LoadedType } from '../doctypes/load-types.js';
 import { loadedTypeFromSources } from '../doctypes/authoring/build-type.js';
 import { checkAuthoredType, publishAuthoredType } from '../doctypes/authoring/publish.js';
 import type { ConsoleDeps } from '../http/console/console-deps.js';
-import { issueDocument, renderInputFor, unknownAgency, type AgencySigner, type IssuanceDeps } from '../issuance/issue-document.js';
+import { issueDocument, renderInputFor, unknownAgency, unknownType, type AgencySigner, type IssuanceDeps } from '../issuance/issue-document.js';
 import { issueSpecimen, type SpecimenDeps } from '../issuance/issue-specimen.js';
 import type { PadesLevel } from '../issuance/sign-pdf.js';
 import { changeDocumentStatus, supersedeDocument, type LifecycleDeps } from '../lifecycle/index.js';
 import type { Renderer } from '../render/index.js';
-import { getAgency, getDocumentById, type BlobStore, type Database } from '../store/index.js';
+import { getAgency, getDocumentById, listAgencyCertificates, type BlobStore, type Database } from '../store/index.js';
 import { isApprovalRequired } from '../store/repos/type-settings.js';
 import { getSpecimen } from '../store/repos/specimens.js';
 import { getAuthoredType } from '../store/repos/authored-types.js';
@@ -83,7 +81,7 @@ export function consoleDeps(w: WiringDeps): ConsoleDeps {
     },
     async preview(agencyId, typeId, data, watermark) {
       const type = w.types.get(typeId);
-      if (!type) throw new AppError('unknown_type', 404, { th: `ไม่รู้จักประเภทเอกสาร "${typeId}"`, en: `Unknown document type "${typeId}"` });
+      if (!type) throw unknownType(typeId);
       return previewPages(type, await agencyOr404(agencyId), data, watermark);
     },
     changeStatus: (action, req) => changeDocumentStatus(w.lifecycle, action, req),
@@ -114,16 +112,9 @@ export function consoleDeps(w: WiringDeps): ConsoleDeps {
       await publishAuthoredType({ db: w.db, types: w.types, agency: await agencyOr404(agencyId) }, { typeId, version, actor, source });
     },
     async signingCertificate(agencyId) {
-      try {
-        const s = await w.signerFor(agencyId);
-        const der = s.identity?.certificate;
-        if (!der) return null;
-        const { X509Certificate } = await import('node:crypto');
-        const cert = new X509Certificate(der);
-        return { subject: cert.subject.replace(/\n/g, ', '), notAfter: new Date(cert.validTo).toISOString(), sha256: createHash('sha256').update(der).digest('hex') };
-      } catch {
-        return null;
-      }
+      // What the issuer directory recorded when the key was made or loaded: no need to load the private key here.
+      const newest = (await listAgencyCertificates(w.db, agencyId)).at(-1);
+      return newest ? { subject: newest.subject, notAfter: newest.notAfter, sha256: newest.certificateSha256 } : null;
     },
   };
 }

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../domain/errors.js';
 import type { SessionMode } from '../../store/repos/sessions.js';
-import { ROLE_LABELS, type Role } from './roles.js';
+import type { Role } from '../../store/repos/users.js';
 
 /** The signed-in officer as console routes see them (`req.console`), rebuilt from the database on every request. */
 export interface ConsoleUser {
@@ -46,37 +46,6 @@ export function requireConsole(req: FastifyRequest): ConsoleContext {
   return req.console;
 }
 
-/**
- * Passes when the officer holds at least one of these roles in the acting agency; AppError 403 `forbidden` naming the
- * role(s) needed otherwise. A system administrator gets no agency role implicitly: check `ctx.user.systemAdmin` (or
- * requireSystemAdmin) where they are meant to act.
- */
-export function requireRole(ctx: ConsoleContext, ...roles: Role[]): void {
-  if (roles.some((r) => ctx.roles.includes(r))) return;
-  const th = roles.map((r) => ROLE_LABELS[r].th).join(' หรือ ');
-  const en = roles.map((r) => ROLE_LABELS[r].en).join(' or ');
-  throw new AppError(
-    'forbidden',
-    403,
-    {
-      th: ctx.agencyId ? `ต้องมีบทบาท${th}ของหน่วยงานนี้จึงจะทำรายการนี้ได้` : `ต้องมีบทบาท${th} กรุณาเลือกหน่วยงานก่อน`,
-      en: ctx.agencyId ? `This needs the role ${en} in this agency` : `This needs the role ${en}; choose an agency first`,
-    },
-    { needed: roles },
-  );
-}
-
-export function requireSystemAdmin(ctx: ConsoleContext): void {
-  if (ctx.user.systemAdmin) return;
-  throw new AppError('forbidden', 403, { th: 'เฉพาะผู้ดูแลระบบกลางเท่านั้น', en: 'Only a system administrator may do this' });
-}
-
-/** The acting agency; AppError 403 `no_agency` when none is chosen. */
-export function requireAgency(ctx: ConsoleContext): string {
-  if (ctx.agencyId) return ctx.agencyId;
-  throw new AppError('no_agency', 403, { th: 'กรุณาเลือกหน่วยงานที่จะดำเนินการก่อน', en: 'Choose the agency you are acting for first' });
-}
-
 const csrfError = () =>
   new AppError('csrf', 403, {
     th: 'คำขอนี้ไม่ได้มาจากหน้าของระบบ (โทเค็นป้องกันการปลอมคำขอไม่ถูกต้อง) กรุณาโหลดหน้าใหม่แล้วลองอีกครั้ง',
@@ -101,15 +70,21 @@ function formField(v: unknown): string | undefined {
  * sent, must say the request comes from our own origin. Safe methods pass. Returns the console context.
  */
 export function requireCsrf(req: FastifyRequest): ConsoleContext {
+  if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method)) return requireConsole(req);
+  const body = req.body as Record<string, unknown> | null | undefined;
+  return requireCsrfToken(req, formField(body && typeof body === 'object' ? body._csrf : undefined) ?? req.headers['x-csrf-token']);
+}
+
+/**
+ * The same check for a token the route read itself — a streamed multipart upload, whose `_csrf` field arrives as a
+ * part before the file rather than in a parsed body.
+ */
+export function requireCsrfToken(req: FastifyRequest, presented: unknown): ConsoleContext {
   const ctx = requireConsole(req);
-  if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method)) return ctx;
   const site = req.headers['sec-fetch-site'];
   if (site !== undefined && site !== 'same-origin' && site !== 'none') throw csrfError();
   const origin = req.headers.origin;
   if (origin !== undefined && origin !== req.consoleOrigin) throw csrfError();
-  const body = req.body as Record<string, unknown> | null | undefined;
-  const fromBody = formField(body && typeof body === 'object' ? body._csrf : undefined);
-  const presented = fromBody ?? req.headers['x-csrf-token'];
   if (typeof presented !== 'string' || presented.length === 0 || presented.length > 200) throw csrfError();
   // Digests have equal length whatever was presented, as timingSafeEqual requires.
   if (!timingSafeEqual(digest(presented), digest(ctx.csrfToken))) throw csrfError();

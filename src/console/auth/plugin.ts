@@ -17,7 +17,7 @@ import { errorPage, rateLimitedPage } from './pages.js';
 import { sessionRoutes } from './session-routes.js';
 import { signInRoutes } from './sign-in-routes.js';
 
-export { requireAgency, requireConsole, requireCsrf, requireRole, requireSystemAdmin, type ConsoleContext, type ConsoleUser } from './context.js';
+export { requireConsole, requireCsrf, requireCsrfToken, type ConsoleContext, type ConsoleUser } from './context.js';
 
 export interface ConsoleAuthDeps {
   db: Kysely<Database>;

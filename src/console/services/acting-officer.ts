@@ -1,9 +1,11 @@
 import { AppError } from '../../domain/errors.js';
 import type { Bilingual } from '../../domain/document-type.js';
 
-/** Roles an officer holds in one agency (memberships.role). */
-export const AGENCY_ROLES = ['agency_admin', 'issuing_officer', 'approving_officer', 'auditor'] as const;
-export type AgencyRole = (typeof AGENCY_ROLES)[number];
+import { ROLES, type Role } from '../../store/repos/users.js';
+
+/** Roles an officer holds in one agency (memberships.role): the list the store validates against. */
+export const AGENCY_ROLES = ROLES;
+export type AgencyRole = Role;
 
 /**
  * Who is acting, as the console's session resolved it: the user, the agency they act for, their roles there, and

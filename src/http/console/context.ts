@@ -54,12 +54,6 @@ export function requireAgency(o: ActingOfficer): string {
   return o.agencyId;
 }
 
-export function requireAnyRole(o: ActingOfficer, ...roles: AgencyRole[]): void {
-  if (!roles.some((r) => o.roles.includes(r))) {
-    throw new AppError('forbidden', 403, { th: 'บัญชีของท่านไม่มีสิทธิ์ทำรายการนี้', en: 'Your account does not have the role needed for this' });
-  }
-}
-
 /** The form body as a flat record (urlencoded or multipart fields). */
 export function formBody(req: FastifyRequest): Record<string, unknown> {
   const b = req.body;

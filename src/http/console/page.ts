@@ -1,6 +1,7 @@
 import { esc } from '../pages/html.js';
 import { AppError } from '../../domain/errors.js';
 import { formatThaiDate } from '../../domain/thai-date.js';
+import { ROLE_NAMES, type AgencyRole } from '../../console/services/acting-officer.js';
 
 /**
  * The console's page frame. Officers read Thai first, English second: every label carries both, the English smaller
@@ -48,19 +49,10 @@ const NAV: NavItem[] = [
   { href: '/console/system', th: 'หน่วยงานทั้งหมด', en: 'Agencies', show: (c) => c.user.systemAdmin },
 ];
 
-const ROLE_NAMES: Record<string, [string, string]> = {
-  agency_admin: ['ผู้ดูแลหน่วยงาน', 'Agency administrator'],
-  issuing_officer: ['เจ้าหน้าที่ออกเอกสาร', 'Issuing officer'],
-  approving_officer: ['ผู้อนุมัติ', 'Approving officer'],
-  auditor: ['ผู้ตรวจสอบ', 'Auditor'],
-};
-
 export function roleName(role: string): string {
-  const n = ROLE_NAMES[role];
-  return n ? t(n[0], n[1]) : esc(role);
+  const n = ROLE_NAMES[role as AgencyRole];
+  return n ? t(n.th, n.en) : esc(role);
 }
-
-export const ROLES = Object.keys(ROLE_NAMES);
 
 export function csrfField(c: { csrfToken: string }): string {
   return `<input type="hidden" name="_csrf" value="${esc(c.csrfToken)}">`;
@@ -195,6 +187,12 @@ const STATUS_NAMES: Record<string, [string, string, 'ok' | 'warn' | 'bad' | 'inf
   rejected: ['ส่งกลับแก้ไข', 'Returned', 'bad'],
   issued: ['ออกแล้ว', 'Issued', 'ok'],
 };
+
+/** "ใช้งานได้ · Active" — for places that take text only (select options). */
+export function statusText(status: string): string {
+  const s = STATUS_NAMES[status];
+  return s ? `${s[0]} · ${s[1]}` : status;
+}
 
 export function statusBadge(status: string): string {
   const s = STATUS_NAMES[status];

@@ -7,8 +7,9 @@ import { appendAuditEvent } from '../../../store/index.js';
 import { AppError } from '../../../domain/errors.js';
 import { esc } from '../../pages/html.js';
 import type { ConsoleDeps } from '../console-deps.js';
-import { consoleRequest, formBody, requireAgency, requireAnyRole, str } from '../context.js';
-import { consolePage, csrfField, notice, roleName, ROLES, t, thaiDateTime } from '../page.js';
+import { consoleRequest, formBody, requireAgency, str } from '../context.js';
+import { consolePage, csrfField, notice, roleName, t, thaiDateTime } from '../page.js';
+import { AGENCY_ROLES, requireRole, type AgencyRole } from '../../../console/services/acting-officer.js';
 
 const HTML = 'text/html; charset=utf-8';
 
@@ -20,24 +21,24 @@ const DONE: Record<string, [string, string]> = {
   agency: ['เพิ่มหน่วยงานแล้ว', 'Agency created'],
 };
 
-function rolesFrom(form: Record<string, unknown>): string[] {
+function rolesFrom(form: Record<string, unknown>): AgencyRole[] {
   const raw = form.roles;
   const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
-  return list.filter((r): r is string => typeof r === 'string' && ROLES.includes(r));
+  return list.filter((r): r is AgencyRole => (AGENCY_ROLES as readonly unknown[]).includes(r));
 }
 
 export function adminRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
   app.get('/console/admin', async (req, reply) => {
     const c = await consoleRequest(deps.db, req);
     const agencyId = requireAgency(c.officer);
-    requireAnyRole(c.officer, 'agency_admin');
+    requireRole(c.officer, 'agency_admin');
     const done = DONE[(req.query as { done?: string }).done ?? ''];
     const officers = await listAgencyOfficers(deps.db, agencyId);
     const keys = await listApiKeys(deps.db, c.officer);
     const settings = await listAgencyTypeSettings(deps.db, agencyId);
     const cert = await deps.signingCertificate(agencyId);
-    const roleBoxes = (prefix: string, checked: string[] = []) =>
-      ROLES.map((r) => `<label class="inline"><input type="checkbox" name="roles" value="${r}"${checked.includes(r) ? ' checked' : ''} id="${prefix}-${r}"> ${roleName(r)}</label>`).join('<br>');
+    const roleBoxes = (prefix: string, checked: readonly string[] = []) =>
+      AGENCY_ROLES.map((r) => `<label class="inline"><input type="checkbox" name="roles" value="${r}"${checked.includes(r) ? ' checked' : ''} id="${prefix}-${r}"> ${roleName(r)}</label>`).join('<br>');
     const officerRows = officers
       .map(
         (o) => `<tr><td>${esc(o.displayName)}<br><span class="muted">${esc(o.email ?? '')}</span></td><td>${o.roles.map(roleName).join('<br>')}</td><td>${o.lastLoginAt ? esc(thaiDateTime(o.lastLoginAt)) : t('ยังไม่เคยเข้าระบบ', 'never signed in')}</td>
@@ -82,11 +83,11 @@ export function adminRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
   app.post('/console/admin/officers', async (req, reply) => {
     const c = await consoleRequest(deps.db, req, { write: true });
     const agencyId = requireAgency(c.officer);
-    requireAnyRole(c.officer, 'agency_admin');
+    requireRole(c.officer, 'agency_admin');
     const form = formBody(req);
     const roles = rolesFrom(form);
     if (roles.length === 0) throw new AppError('invalid_roles', 422, { th: 'เลือกสิทธิ์อย่างน้อยหนึ่งอย่าง', en: 'Choose at least one role' });
-    await inviteOfficer(deps.db, { email: str(form, 'email'), displayName: str(form, 'name'), agencyId, roles: roles as never, grantedBy: `user:${c.officer.userId}` });
+    await inviteOfficer(deps.db, { email: str(form, 'email'), displayName: str(form, 'name'), agencyId, roles, grantedBy: `user:${c.officer.userId}` });
     await appendAuditEvent(deps.db, { actor: `user:${c.officer.userId}`, action: 'officer.invited', agencyId, details: { roles }, source: c.officer.source });
     return reply.redirect('/console/admin?done=invited', 303);
   });
@@ -94,7 +95,7 @@ export function adminRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
   app.post('/console/admin/officers/:userId/roles', async (req, reply) => {
     const c = await consoleRequest(deps.db, req, { write: true });
     const agencyId = requireAgency(c.officer);
-    requireAnyRole(c.officer, 'agency_admin');
+    requireRole(c.officer, 'agency_admin');
     const userId = (req.params as { userId: string }).userId;
     const officers = await listAgencyOfficers(deps.db, agencyId);
     const target = officers.find((o) => o.userId === userId);
@@ -104,7 +105,7 @@ export function adminRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
       throw new AppError('self_demotion', 409, { th: 'ผู้ดูแลถอนสิทธิ์ผู้ดูแลของตนเองไม่ได้', en: 'You cannot remove your own administrator role' });
     }
     const by = `user:${c.officer.userId}`;
-    for (const r of wanted) if (!target.roles.includes(r as never)) await grantRole(deps.db, { userId, agencyId, role: r as never, grantedBy: by });
+    for (const r of wanted) if (!target.roles.includes(r)) await grantRole(deps.db, { userId, agencyId, role: r, grantedBy: by });
     for (const r of target.roles) if (!wanted.includes(r)) await revokeRole(deps.db, { userId, agencyId, role: r });
     await appendAuditEvent(deps.db, { actor: by, action: 'officer.roles-changed', agencyId, details: { userId, roles: wanted }, source: c.officer.source });
     return reply.redirect('/console/admin?done=role', 303);
@@ -137,7 +138,7 @@ export function adminRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
   app.post('/console/admin/types/:typeId/approval', async (req, reply) => {
     const c = await consoleRequest(deps.db, req, { write: true });
     const agencyId = requireAgency(c.officer);
-    requireAnyRole(c.officer, 'agency_admin');
+    requireRole(c.officer, 'agency_admin');
     await setApprovalRequired(deps.db, agencyId, (req.params as { typeId: string }).typeId, str(formBody(req), 'required') === '1', `user:${c.officer.userId}`);
     return reply.redirect('/console/admin?done=approval', 303);
   });

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { auditCsv, queryAudit } from '../../../console/services/audit.js';
 import { esc } from '../../pages/html.js';
 import type { ConsoleDeps } from '../console-deps.js';
-import { consoleRequest, requireAgency, requireAnyRole } from '../context.js';
+import { requireRole } from '../../../console/services/acting-officer.js';
+import { consoleRequest, requireAgency } from '../context.js';
 import { consolePage, problemNotice, t, thaiDateTime } from '../page.js';
 
 const HTML = 'text/html; charset=utf-8';
@@ -25,7 +26,7 @@ export function auditRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
   app.get('/console/audit', async (req, reply) => {
     const c = await consoleRequest(deps.db, req);
     requireAgency(c.officer);
-    requireAnyRole(c.officer, 'agency_admin', 'auditor');
+    requireRole(c.officer, 'agency_admin', 'auditor');
     const q = req.query as Record<string, string | undefined>;
     const filters = filtersOf(q);
     const beforeId = q.beforeId && /^\d{1,12}$/.test(q.beforeId) ? Number(q.beforeId) : undefined;
@@ -66,7 +67,7 @@ export function auditRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
   app.get('/console/audit.csv', async (req, reply) => {
     const c = await consoleRequest(deps.db, req);
     requireAgency(c.officer);
-    requireAnyRole(c.officer, 'agency_admin', 'auditor');
+    requireRole(c.officer, 'agency_admin', 'auditor');
     const filters = filtersOf(req.query as Record<string, string | undefined>);
     reply.header('content-type', 'text/csv; charset=utf-8');
     reply.header('content-disposition', `attachment; filename="audit-${c.officer.agencyId}.csv"`);

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
 import { progressOf } from '../../../bulk/bulk-service.js';
@@ -8,37 +7,33 @@ import { isEntitled, listBatches } from '../../../store/index.js';
 import { esc } from '../../pages/html.js';
 import { streamProgress } from '../../routes/batches.js';
 import type { ConsoleDeps } from '../console-deps.js';
-import { consoleRequest, requireAgency, requireAnyRole } from '../context.js';
+import { requireRole } from '../../../console/services/acting-officer.js';
+import { requireCsrfToken } from '../../../console/auth/plugin.js';
+import { consoleRequest, requireAgency } from '../context.js';
 import { consolePage, csrfField, notice, t, thaiDateTime } from '../page.js';
 
 const HTML = 'text/html; charset=utf-8';
 const BATCH_ID = /^[A-Za-z0-9_-]{22}$/;
 
-const csrfRefused = () => new AppError('csrf', 403, { th: 'แบบฟอร์มหมดอายุหรือไม่ได้มาจากหน้านี้ กรุณาโหลดหน้าใหม่แล้วลองอีกครั้ง', en: 'The form expired or did not come from this page; reload and try again' });
-
-function sameToken(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 /** The upload's parts in form order: the CSRF token and type come before the file, so the file streams unbuffered. */
-async function readUpload(req: FastifyRequest, csrfToken: string): Promise<{ typeId: string; file: { filename: string; mimetype: string; stream: AsyncIterable<Uint8Array> } }> {
-  let csrfOk = false;
+async function readUpload(req: FastifyRequest): Promise<{ typeId: string; file: { filename: string; mimetype: string; stream: AsyncIterable<Uint8Array> } }> {
+  let csrf: unknown;
   let typeId = '';
   for await (const part of req.parts({ limits: { fields: 10, files: 1, fieldSize: 1000 } })) {
     if (part.type === 'field') {
-      if (part.fieldname === '_csrf') csrfOk = typeof part.value === 'string' && sameToken(part.value, csrfToken);
+      if (part.fieldname === '_csrf') csrf = part.value;
       else if (part.fieldname === 'type' && typeof part.value === 'string') typeId = part.value;
       continue;
     }
-    if (!csrfOk) {
+    try {
+      requireCsrfToken(req, csrf);
+    } catch (e) {
       part.file.resume();
-      throw csrfRefused();
+      throw e;
     }
     return { typeId, file: { filename: part.filename, mimetype: part.mimetype, stream: part.file } };
   }
-  if (!csrfOk) throw csrfRefused();
+  requireCsrfToken(req, csrf);
   throw new AppError('no_file', 422, { th: 'กรุณาเลือกไฟล์ CSV หรือ JSONL', en: 'Choose a CSV or JSONL file' });
 }
 
@@ -52,7 +47,7 @@ export function bulkRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
   app.get('/console/bulk', async (req, reply) => {
     const c = await consoleRequest(deps.db, req);
     const agencyId = requireAgency(c.officer);
-    requireAnyRole(c.officer, 'issuing_officer');
+    requireRole(c.officer, 'issuing_officer');
     const options: string[] = [];
     for (const type of deps.types.values()) {
       if (await isEntitled(deps.db, agencyId, type.definition.id)) options.push(`<option value="${esc(type.definition.id)}">${esc(type.definition.name.th)} · ${esc(type.definition.name.en)}</option>`);
@@ -79,9 +74,9 @@ export function bulkRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
   app.post('/console/bulk', async (req, reply) => {
     const c = await consoleRequest(deps.db, req);
     const agencyId = requireAgency(c.officer);
-    requireAnyRole(c.officer, 'issuing_officer');
+    requireRole(c.officer, 'issuing_officer');
     if (c.officer.mode === 'sandbox') throw new AppError('sandbox', 409, { th: 'การออกเป็นชุดใช้ได้ในโหมดปกติเท่านั้น', en: 'Bulk issuance runs in live mode only' });
-    const { typeId, file } = await readUpload(req, c.nav.csrfToken);
+    const { typeId, file } = await readUpload(req);
     const format = formatOf(file.filename, file.mimetype);
     if (!format) {
       for await (const _ of file.stream) void _;

@@ -7,8 +7,9 @@ import { getSpecimen } from '../../../store/repos/specimens.js';
 import { getDocumentById, type StoredDocument } from '../../../store/index.js';
 import { esc } from '../../pages/html.js';
 import type { ConsoleDeps } from '../console-deps.js';
-import { consoleRequest, formBody, requireAgency, requireAnyRole, str } from '../context.js';
-import { consolePage, problemNotice, csrfField, notice, statusBadge, t, thaiDateTime } from '../page.js';
+import { requireRole } from '../../../console/services/acting-officer.js';
+import { consoleRequest, formBody, requireAgency, str } from '../context.js';
+import { consolePage, problemNotice, statusText, csrfField, notice, statusBadge, t, thaiDateTime } from '../page.js';
 import { displayFieldValue, formToData, schemaFormFields } from '../schema-form.js';
 import { fieldErrorsOf, typeOr404 } from './issue.js';
 
@@ -55,7 +56,7 @@ export function documentRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
     }
     const v = (f: string) => esc(q[f] ?? '');
     const statusOptions = (c.officer.mode === 'sandbox' ? [] : DOCUMENT_STATUSES)
-      .map((s) => `<option value="${s}"${q.status === s ? ' selected' : ''}>${statusBadgeText(s)}</option>`)
+      .map((s) => `<option value="${s}"${q.status === s ? ' selected' : ''}>${esc(statusText(s))}</option>`)
       .join('');
     reply.type(HTML);
     return consolePage(c.nav, {
@@ -151,7 +152,7 @@ ${reason ? `<dt>${t('เหตุผล', 'Reason')}</dt><dd>${t(reason.th, reas
     app.post(`/console/documents/:id/${act}`, async (req, reply) => {
       const c = await consoleRequest(deps.db, req, { write: true });
       const agencyId = requireAgency(c.officer);
-      requireAnyRole(c.officer, 'approving_officer', 'agency_admin');
+      requireRole(c.officer, 'approving_officer', 'agency_admin');
       const id = (req.params as { id: string }).id;
       await ownDocument(deps, agencyId, id);
       const form = formBody(req);
@@ -163,7 +164,7 @@ ${reason ? `<dt>${t('เหตุผล', 'Reason')}</dt><dd>${t(reason.th, reas
   app.get('/console/documents/:id/supersede', async (req, reply) => {
     const c = await consoleRequest(deps.db, req);
     const agencyId = requireAgency(c.officer);
-    requireAnyRole(c.officer, 'approving_officer', 'agency_admin');
+    requireRole(c.officer, 'approving_officer', 'agency_admin');
     const d = await ownDocument(deps, agencyId, (req.params as { id: string }).id);
     const type = typeOr404(deps, d.typeId);
     reply.type(HTML);
@@ -173,7 +174,7 @@ ${reason ? `<dt>${t('เหตุผล', 'Reason')}</dt><dd>${t(reason.th, reas
   app.post('/console/documents/:id/supersede', async (req, reply) => {
     const c = await consoleRequest(deps.db, req, { write: true });
     const agencyId = requireAgency(c.officer);
-    requireAnyRole(c.officer, 'approving_officer', 'agency_admin');
+    requireRole(c.officer, 'approving_officer', 'agency_admin');
     const d = await ownDocument(deps, agencyId, (req.params as { id: string }).id);
     const type = typeOr404(deps, d.typeId);
     const form = formBody(req);
@@ -191,11 +192,6 @@ ${reason ? `<dt>${t('เหตุผล', 'Reason')}</dt><dd>${t(reason.th, reas
       throw e;
     }
   });
-}
-
-function statusBadgeText(s: string): string {
-  const names: Record<string, string> = { active: 'ใช้งานได้ · Active', revoked: 'เพิกถอนแล้ว · Revoked', suspended: 'ระงับชั่วคราว · Suspended', superseded: 'ถูกแทนที่แล้ว · Superseded', expired: 'หมดอายุ · Expired' };
-  return esc(names[s] ?? s);
 }
 
 function supersedeForm(csrf: string, d: StoredDocument, type: ReturnType<typeof typeOr404>, values: Record<string, unknown>, errors: Parameters<typeof schemaFormFields>[2]): string {

@@ -6,9 +6,11 @@ import type { LoadedType } from '../../../doctypes/load-types.js';
 import { createDraft, getDraft, listDrafts, updateDraft, submitDraft, approveDraft, rejectDraft } from '../../../console/services/drafts.js';
 import { isApprovalRequired } from '../../../store/repos/type-settings.js';
 import { isEntitled } from '../../../store/index.js';
+import { unknownType } from '../../../issuance/issue-document.js';
 import { esc } from '../../pages/html.js';
 import type { ConsoleDeps } from '../console-deps.js';
-import { consoleRequest, formBody, requireAgency, requireAnyRole, str, type ConsoleRequest } from '../context.js';
+import { requireRole } from '../../../console/services/acting-officer.js';
+import { consoleRequest, formBody, requireAgency, str, type ConsoleRequest } from '../context.js';
 import { consolePage, csrfField, notice, statusBadge, t, thaiDateTime } from '../page.js';
 import { displayFieldValue, formLevelErrors, formToData, schemaFormFields } from '../schema-form.js';
 
@@ -24,14 +26,14 @@ export function fieldErrorsOf(e: unknown): FieldError[] | null {
 
 export function typeOr404(deps: ConsoleDeps, typeId: string): LoadedType {
   const type = deps.types.get(typeId);
-  if (!type) throw new AppError('unknown_type', 404, { th: `ไม่รู้จักประเภทเอกสาร "${typeId}"`, en: `Unknown document type "${typeId}"` });
+  if (!type) throw unknownType(typeId);
   return type;
 }
 
 /** A type this agency may issue; another agency's own type is answered like an unknown one. */
 async function issuableType(deps: ConsoleDeps, agencyId: string, typeId: string): Promise<LoadedType> {
   const type = typeOr404(deps, typeId);
-  if (!(await isEntitled(deps.db, agencyId, typeId))) throw new AppError('unknown_type', 404, { th: `ไม่รู้จักประเภทเอกสาร "${typeId}"`, en: `Unknown document type "${typeId}"` });
+  if (!(await isEntitled(deps.db, agencyId, typeId))) throw unknownType(typeId);
   return type;
 }
 
@@ -78,7 +80,7 @@ export function issueRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
   app.get('/console/issue', async (req, reply) => {
     const c = await consoleRequest(deps.db, req);
     const agencyId = requireAgency(c.officer);
-    requireAnyRole(c.officer, 'issuing_officer');
+    requireRole(c.officer, 'issuing_officer');
     const rows: string[] = [];
     for (const type of deps.types.values()) {
       if (!(await isEntitled(deps.db, agencyId, type.definition.id))) continue;
@@ -99,7 +101,7 @@ export function issueRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
   app.get('/console/issue/:typeId', async (req, reply) => {
     const c = await consoleRequest(deps.db, req);
     const agencyId = requireAgency(c.officer);
-    requireAnyRole(c.officer, 'issuing_officer');
+    requireRole(c.officer, 'issuing_officer');
     const type = await issuableType(deps, agencyId, (req.params as { typeId: string }).typeId);
     const approval = await isApprovalRequired(deps.db, agencyId, type.definition.id);
     reply.type(HTML);
@@ -114,7 +116,7 @@ export function issueRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
   app.post('/console/issue/:typeId', async (req, reply) => {
     const c = await consoleRequest(deps.db, req, { write: true });
     const agencyId = requireAgency(c.officer);
-    requireAnyRole(c.officer, 'issuing_officer');
+    requireRole(c.officer, 'issuing_officer');
     const type = await issuableType(deps, agencyId, (req.params as { typeId: string }).typeId);
     const form = formBody(req);
     const data = formToData(type, form);
@@ -164,7 +166,7 @@ function draftRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
   app.get('/console/drafts', async (req, reply) => {
     const c = await consoleRequest(deps.db, req);
     requireAgency(c.officer);
-    requireAnyRole(c.officer, 'issuing_officer', 'approving_officer', 'auditor');
+    requireRole(c.officer, 'issuing_officer', 'approving_officer', 'auditor');
     const q = req.query as { state?: string; mine?: string };
     const state = ['draft', 'submitted', 'rejected', 'issued'].includes(q.state ?? '') ? (q.state as 'draft' | 'submitted' | 'rejected' | 'issued') : undefined;
     const mine = q.mine === '1';

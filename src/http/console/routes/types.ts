@@ -6,7 +6,8 @@ import { startNewVersion } from '../../../doctypes/authoring/publish.js';
 import { isEntitled } from '../../../store/index.js';
 import { esc } from '../../pages/html.js';
 import type { ConsoleDeps } from '../console-deps.js';
-import { consoleRequest, formBody, requireAgency, requireAnyRole, str, type ConsoleRequest } from '../context.js';
+import { requireRole } from '../../../console/services/acting-officer.js';
+import { consoleRequest, formBody, requireAgency, str, type ConsoleRequest } from '../context.js';
 import { consolePage, csrfField, notice, statusBadge, t, thaiDateTime } from '../page.js';
 import { previewImages } from './issue.js';
 
@@ -70,7 +71,7 @@ export function typeRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
   app.get('/console/types', async (req, reply) => {
     const c = await consoleRequest(deps.db, req);
     const agencyId = requireAgency(c.officer);
-    requireAnyRole(c.officer, 'agency_admin');
+    requireRole(c.officer, 'agency_admin');
     const live: string[] = [];
     for (const type of deps.types.values()) {
       if (!(await isEntitled(deps.db, agencyId, type.definition.id))) continue;
@@ -94,7 +95,7 @@ export function typeRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
   app.get('/console/types/new', async (req, reply) => {
     const c = await consoleRequest(deps.db, req);
     requireAgency(c.officer);
-    requireAnyRole(c.officer, 'agency_admin');
+    requireRole(c.officer, 'agency_admin');
     const base = deps.types.get('training-certificate') ?? [...deps.types.values()][0];
     const src: EditorSources = base
       ? { definition: pretty({ ...base.definition, id: 'my-new-type', version: 1 }), schema: pretty(base.schema), template: base.templateSource, sample: pretty(base.sample ?? {}) }
@@ -106,7 +107,7 @@ export function typeRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
   app.post('/console/types/new', async (req, reply) => {
     const c = await consoleRequest(deps.db, req, { write: true });
     const agencyId = requireAgency(c.officer);
-    requireAnyRole(c.officer, 'agency_admin');
+    requireRole(c.officer, 'agency_admin');
     const src = sourcesFromForm(formBody(req));
     try {
       const saved = await saveTypeDraft(deps, {
@@ -129,7 +130,7 @@ export function typeRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
   app.post('/console/types/:typeId/new-version', async (req, reply) => {
     const c = await consoleRequest(deps.db, req, { write: true });
     const agencyId = requireAgency(c.officer);
-    requireAnyRole(c.officer, 'agency_admin');
+    requireRole(c.officer, 'agency_admin');
     const typeId = (req.params as { typeId: string }).typeId;
     if (!(await isEntitled(deps.db, agencyId, typeId))) throw new AppError('not_found', 404, { th: 'ไม่พบประเภทเอกสาร', en: 'Type not found' });
     const draft = await startNewVersion(deps.db, deps.types, { agencyId, typeId, actor: `user:${c.officer.userId}` });
@@ -146,7 +147,7 @@ export function typeRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
   app.get('/console/types/:typeId/:version', async (req, reply) => {
     const c = await consoleRequest(deps.db, req);
     const agencyId = requireAgency(c.officer);
-    requireAnyRole(c.officer, 'agency_admin');
+    requireRole(c.officer, 'agency_admin');
     const p = req.params as { typeId: string; version: string };
     const a = await ownAuthored(agencyId, p.typeId, p.version);
     const done = (req.query as { done?: string }).done;
@@ -169,7 +170,7 @@ export function typeRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
   app.post('/console/types/:typeId/:version', async (req, reply) => {
     const c = await consoleRequest(deps.db, req, { write: true });
     const agencyId = requireAgency(c.officer);
-    requireAnyRole(c.officer, 'agency_admin');
+    requireRole(c.officer, 'agency_admin');
     const p = req.params as { typeId: string; version: string };
     const a = await ownAuthored(agencyId, p.typeId, p.version);
     const form = formBody(req);
