@@ -2,7 +2,6 @@ import type { Kysely } from 'kysely';
 import type { BulkService } from '../bulk/bulk-service.js';
 import { newDocumentId } from '../domain/identifiers.js';
 import type { LoadedType } from '../doctypes/load-types.js';
-import { loadedTypeFromSources } from '../doctypes/authoring/build-type.js';
 import { checkAuthoredType, publishAuthoredType } from '../doctypes/authoring/publish.js';
 import type { ConsoleDeps } from '../http/console/console-deps.js';
 import { issueDocument, renderInputFor, unknownAgency, unknownType, type AgencySigner, type IssuanceDeps } from '../issuance/issue-document.js';
@@ -13,7 +12,6 @@ import type { Renderer } from '../render/index.js';
 import { getAgency, getDocumentById, listAgencyCertificates, type BlobStore, type Database } from '../store/index.js';
 import { isApprovalRequired } from '../store/repos/type-settings.js';
 import { getSpecimen } from '../store/repos/specimens.js';
-import { getAuthoredType } from '../store/repos/authored-types.js';
 
 interface WiringDeps {
   db: Kysely<Database>;
@@ -101,12 +99,9 @@ export function consoleDeps(w: WiringDeps): ConsoleDeps {
     async checkType(agencyId, typeId, version) {
       const agency = await agencyOr404(agencyId);
       const report = await checkAuthoredType({ db: w.db, agency }, { typeId, version });
-      if (!report.ok) return { ok: false, problems: report.problems };
+      if (!report.ok || !report.type) return { ok: false, problems: report.problems };
       // The sample already compiled within the time limit in a child process; its preview renders here.
-      const row = (await getAuthoredType(w.db, typeId, version))!;
-      const built = loadedTypeFromSources({ definition: row.definition, schema: row.schema, templateSource: row.templateSource, sample: row.sample });
-      if (!built.ok) return { ok: false, problems: built.problems };
-      return { ok: true, preview: previewPages(built.type, agency, row.sample as Record<string, unknown>, 'draft') };
+      return { ok: true, preview: previewPages(report.type, agency, report.type.sample ?? {}, 'draft') };
     },
     async publishType(agencyId, typeId, version, actor, source) {
       await publishAuthoredType({ db: w.db, types: w.types, agency: await agencyOr404(agencyId) }, { typeId, version, actor, source });

@@ -51,6 +51,7 @@ import { seedDemoOfficers } from './demo-idp.js';
 import { loadPublishedAuthoredTypes } from '../doctypes/authoring/publish.js';
 import { setApprovalRequired } from '../store/repos/type-settings.js';
 import { hasDevRoot } from './keys.js';
+import { deleteExpiredSessions } from '../store/repos/sessions.js';
 
 export { DEMO_AGENCY_ID } from './demo.js';
 
@@ -325,17 +326,26 @@ export async function openApp(config: Config, opts: OpenAppOptions = {}): Promis
         void sweepOrphanBlobs(database.db, blobs)
           .then((r) => r.removed.length + r.temporaries && console.error(`ekasarn: removed ${r.removed.length} orphaned PDF(s), ${r.temporaries} unfinished write(s)`))
           .catch((e: Error) => console.error(`ekasarn: orphan sweep failed: ${e.message}`));
+      // Console sessions past their absolute expiry (refused already; this only clears the rows): hourly too.
+      const sweepSessions = () => void deleteExpiredSessions(database.db).catch((e: Error) => console.error(`ekasarn: session sweep failed: ${e.message}`));
       sweep();
-      setInterval(sweep, 3_600_000).unref();
+      sweepSessions();
+      setInterval(() => {
+        sweep();
+        sweepSessions();
+      }, 3_600_000).unref();
       if (process.env.EKASARN_WEBHOOKS !== 'off') {
         dispatching = true;
         webhooks.start(5000);
       }
-      // Type versions another server published (several servers on one PostgreSQL) reach this one within 30 s.
-      setInterval(
-        () => void loadPublishedAuthoredTypes(database.db, types).catch((e: Error) => console.error(`ekasarn: loading published types failed: ${e.message}`)),
-        30_000,
-      ).unref();
+      // Type versions another server published reach this one within 30 s (several servers share only PostgreSQL;
+      // on SQLite this process is the only one that publishes, and publishing updates its map at once).
+      if (database.dialect === 'postgres') {
+        setInterval(
+          () => void loadPublishedAuthoredTypes(database.db, types).catch((e: Error) => console.error(`ekasarn: loading published types failed: ${e.message}`)),
+          30_000,
+        ).unref();
+      }
       // Batches left unfinished by a stopped process continue (SQLite), or this server joins the shared queue (PG).
       void bulk.start().catch((e: Error) => console.error(`ekasarn: bulk queue failed to start: ${e.message}`));
     },

@@ -14,15 +14,12 @@ import { lifecycleRoutes } from './routes/lifecycle.js';
 import { publicLogRoutes } from './routes/public-log.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { statusListRoutes } from './routes/status-list.js';
-import { batchRoutes } from './routes/batches.js';
+import { batchRoutes, MAX_BATCH_BYTES } from './routes/batches.js';
 import { requireCaller } from './auth.js';
 import type { Services } from './services.js';
 import { registerConsoleAuth } from '../console/auth/plugin.js';
 import type { OidcSettings } from '../console/auth/oidc-settings.js';
 import { consoleRoutes } from './console/console-routes.js';
-
-/** A console bulk upload, like the API's (EKASARN_BULK_MAX_BYTES, default 1 GiB): the file streams, this bounds disk. */
-const MAX_UPLOAD_BYTES = Number(process.env.EKASARN_BULK_MAX_BYTES || 1024 ** 3);
 
 export interface HttpAppOptions {
   logger?: boolean;
@@ -82,7 +79,8 @@ export async function buildHttpApp(services: Services, opts: HttpAppOptions = {}
     });
     const deps = services.console;
     await app.register(async (scope) => {
-      await scope.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10 } });
+      // A console upload is capped like an API batch (EKASARN_BULK_MAX_BYTES): the file streams, the cap bounds disk.
+      await scope.register(multipart, { limits: { fileSize: MAX_BATCH_BYTES, files: 1, fields: 10 } });
       await consoleRoutes(scope, deps);
     });
   }

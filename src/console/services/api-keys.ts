@@ -4,7 +4,7 @@ import {
   createApiKey,
   getAgencyApiKey,
   listApiKeys as listAgencyKeys,
-  revokeAgencyApiKey,
+  revokeApiKey as revokeKey,
   withTransaction,
   type ApiKeyInfo,
   type CreatedApiKey,
@@ -66,16 +66,16 @@ export async function revokeApiKey(db: Kysely<Database>, officer: ActingOfficer,
     const key = await getAgencyApiKey(trx, officer.agencyId, keyId);
     if (!key) throw notFoundError(API_KEY);
     if (key.revokedAt !== null) return key;
+    // The key was read as this agency's inside this transaction, so revoking it by id revokes this agency's key.
     const at = new Date();
-    if (await revokeAgencyApiKey(trx, officer.agencyId, key.id, at)) {
-      await appendAuditEvent(trx, {
-        actor: actorOf(officer),
-        action: 'api-key.revoked',
-        agencyId: officer.agencyId,
-        source: officer.source,
-        details: { keyId: key.id },
-      });
-    }
-    return (await getAgencyApiKey(trx, officer.agencyId, key.id))!;
+    if (!(await revokeKey(trx, key.id, at))) return (await getAgencyApiKey(trx, officer.agencyId, key.id))!;
+    await appendAuditEvent(trx, {
+      actor: actorOf(officer),
+      action: 'api-key.revoked',
+      agencyId: officer.agencyId,
+      source: officer.source,
+      details: { keyId: key.id },
+    });
+    return { ...key, revokedAt: at.toISOString() };
   });
 }

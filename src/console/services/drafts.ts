@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { AppError } from '../../domain/errors.js';
 import type { LoadedType } from '../../doctypes/load-types.js';
 import { notEntitled, unknownType } from '../../issuance/issue-document.js';
-import { appendAuditEvent, isEntitled, withTransaction, type Database } from '../../store/index.js';
+import { appendAuditEvent, isEntitled, withTransaction, type Database, type Executor } from '../../store/index.js';
 import {
   DRAFT_STATES,
   getDraftInScope,
@@ -78,8 +78,12 @@ function validData(type: LoadedType, data: unknown): Record<string, unknown> {
   return checked.value;
 }
 
-async function loadDraft(deps: DraftDeps, officer: ActingOfficer, id: unknown): Promise<Draft> {
-  const draft = typeof id === 'string' ? await getDraftInScope(deps.db, officer, id) : null;
+/**
+ * Read through the executor in hand: inside a transaction that is `trx` — on SQLite the transaction holds the only
+ * connection, so reading through `deps.db` there would wait for itself.
+ */
+async function loadDraft(db: Executor, officer: ActingOfficer, id: unknown): Promise<Draft> {
+  const draft = typeof id === 'string' ? await getDraftInScope(db, officer, id) : null;
   if (!draft) throw notFoundError(DRAFT);
   return draft;
 }
@@ -121,7 +125,7 @@ export async function createDraft(deps: DraftDeps, officer: ActingOfficer, input
 /** The drafter edits a draft not yet submitted, or one sent back; a rejected draft returns to `draft`. */
 export async function updateDraft(deps: DraftDeps, officer: ActingOfficer, id: string, data: unknown): Promise<Draft> {
   requireRole(officer, 'issuing_officer');
-  const draft = await loadDraft(deps, officer, id);
+  const draft = await loadDraft(deps.db, officer, id);
   if (draft.createdBy !== officer.userId) throw notDrafter();
   if (draft.state !== 'draft' && draft.state !== 'rejected') throw stateError(draft, 'draft หรือ rejected / draft or rejected');
   const type = typeOf(deps, draft.typeId);
@@ -134,8 +138,8 @@ export async function updateDraft(deps: DraftDeps, officer: ActingOfficer, id: s
     set: { state: 'draft', data: valid },
     at: now(deps),
   });
-  if (!ok) throw stateError(await loadDraft(deps, officer, id), 'draft หรือ rejected / draft or rejected');
-  return loadDraft(deps, officer, id);
+  if (!ok) throw stateError(await loadDraft(deps.db, officer, id), 'draft หรือ rejected / draft or rejected');
+  return loadDraft(deps.db, officer, id);
 }
 
 /**
@@ -144,7 +148,7 @@ export async function updateDraft(deps: DraftDeps, officer: ActingOfficer, id: s
  */
 export async function submitDraft(deps: DraftDeps, officer: ActingOfficer, id: string): Promise<DraftOutcome> {
   requireRole(officer, 'issuing_officer');
-  const draft = await loadDraft(deps, officer, id);
+  const draft = await loadDraft(deps.db, officer, id);
   if (draft.createdBy !== officer.userId) throw notDrafter();
   if (draft.state !== 'draft') throw stateError(draft, 'draft');
   const approvalRequired = await deps.isApprovalRequired(officer.agencyId, draft.typeId);
@@ -160,18 +164,18 @@ export async function submitDraft(deps: DraftDeps, officer: ActingOfficer, id: s
       set: { state: target, submittedAt: at.toISOString(), rejectionReason: null, decidedBy: null, decidedAt: null },
       at,
     });
-    if (!ok) throw stateError(await loadDraft(deps, officer, id), 'draft');
+    if (!ok) throw stateError(await loadDraft(trx, officer, id), 'draft');
     await appendAuditEvent(trx, audit(officer, 'draft.submitted', draft, { approvalRequired }));
   });
-  if (approvalRequired) return { ...(await loadDraft(deps, officer, id)), issued: null };
+  if (approvalRequired) return { ...(await loadDraft(deps.db, officer, id)), issued: null };
   const issued = await issueClaimed(deps, officer, draft, 'draft', null);
-  return { ...(await loadDraft(deps, officer, id)), issued };
+  return { ...(await loadDraft(deps.db, officer, id)), issued };
 }
 
 /** An approving officer — not the drafter — approves a submitted draft, which is then issued exactly once. */
 export async function approveDraft(deps: DraftDeps, officer: ActingOfficer, id: string): Promise<DraftOutcome> {
   requireRole(officer, 'approving_officer');
-  const draft = await loadDraft(deps, officer, id);
+  const draft = await loadDraft(deps.db, officer, id);
   if (draft.createdBy === officer.userId) throw selfApproval();
   if (draft.state !== 'submitted') throw stateError(draft, 'submitted');
   // The claim: of two approvers, the database lets one move submitted → issuing; the other is told it moved on.
@@ -182,9 +186,9 @@ export async function approveDraft(deps: DraftDeps, officer: ActingOfficer, id: 
     set: { state: 'issuing', decidedBy: officer.userId },
     at: now(deps),
   });
-  if (!claimed) throw stateError(await loadDraft(deps, officer, id), 'submitted');
+  if (!claimed) throw stateError(await loadDraft(deps.db, officer, id), 'submitted');
   const issued = await issueClaimed(deps, officer, draft, 'submitted', officer.userId);
-  return { ...(await loadDraft(deps, officer, id)), issued };
+  return { ...(await loadDraft(deps.db, officer, id)), issued };
 }
 
 /**
@@ -254,7 +258,7 @@ export async function rejectDraft(deps: DraftDeps, officer: ActingOfficer, id: s
   if (typeof reason !== 'string' || reason.trim() === '' || reason.length > 500) {
     throw inputError('reason', { th: 'ต้องระบุเหตุผลที่ตีกลับ (1–500 ตัวอักษร)', en: 'A reason of 1–500 characters is required' }, 'reason');
   }
-  const draft = await loadDraft(deps, officer, id);
+  const draft = await loadDraft(deps.db, officer, id);
   if (draft.createdBy === officer.userId) throw selfRejection();
   if (draft.state !== 'submitted') throw stateError(draft, 'submitted');
   const at = now(deps);
@@ -266,10 +270,10 @@ export async function rejectDraft(deps: DraftDeps, officer: ActingOfficer, id: s
       set: { state: 'rejected', rejectionReason: reason.trim(), decidedBy: officer.userId, decidedAt: at.toISOString() },
       at,
     });
-    if (!ok) throw stateError(await loadDraft(deps, officer, id), 'submitted');
+    if (!ok) throw stateError(await loadDraft(trx, officer, id), 'submitted');
     await appendAuditEvent(trx, audit(officer, 'draft.rejected', draft, { reasonLength: reason.trim().length }));
   });
-  return loadDraft(deps, officer, id);
+  return loadDraft(deps.db, officer, id);
 }
 
 /** Drafts of the officer's agency in the officer's mode (live and training never mix); any member may read. */
@@ -290,7 +294,5 @@ export async function listDrafts(deps: Pick<DraftDeps, 'db'>, officer: ActingOff
 
 export async function getDraft(deps: Pick<DraftDeps, 'db'>, officer: ActingOfficer, id: string): Promise<Draft> {
   requireMember(officer);
-  const draft = typeof id === 'string' ? await getDraftInScope(deps.db, officer, id) : null;
-  if (!draft) throw notFoundError(DRAFT);
-  return draft;
+  return loadDraft(deps.db, officer, id);
 }

@@ -4,7 +4,7 @@ import type { Database } from '../../store/db/schema.js';
 import { withTransaction } from '../../store/db/transaction.js';
 import type { Agency } from '../../store/repos/agencies.js';
 import { appendAuditEvent } from '../../store/repos/audit.js';
-import { getAuthoredType, listLatestPublishedAuthoredTypes, markPublished, recordCheck } from '../../store/repos/authored-types.js';
+import { getAuthoredType, latestPublishedVersions, markPublished, recordCheck } from '../../store/repos/authored-types.js';
 import { DocumentTypeVersionConflictError, upsertDocumentType } from '../../store/repos/document-types.js';
 import { grantTypeEntitlement } from '../../store/repos/issuer-directory.js';
 import type { LoadedType, TypeProblem } from '../load-types.js';
@@ -138,9 +138,12 @@ export interface StartupLoadReport {
  */
 export async function loadPublishedAuthoredTypes(db: Kysely<Database>, types: Map<string, LoadedType>): Promise<StartupLoadReport> {
   const report: StartupLoadReport = { loaded: [], skipped: [] };
-  for (const row of await listLatestPublishedAuthoredTypes(db)) {
-    const existing = types.get(row.typeId);
-    if (existing && existing.definition.version >= row.version) continue;
+  // Run at start and then every 30 s on PostgreSQL: the version numbers decide, full sources are read only when newer.
+  for (const latest of await latestPublishedVersions(db)) {
+    const existing = types.get(latest.typeId);
+    if (existing && existing.definition.version >= latest.version) continue;
+    const row = await getAuthoredType(db, latest.typeId, latest.version);
+    if (!row) continue;
     const built = loadedTypeFromSources({ definition: row.definition, schema: row.schema, templateSource: row.templateSource, sample: row.sample });
     if (!built.ok) {
       report.skipped.push({ typeId: row.typeId, version: row.version, problems: built.problems });
@@ -157,12 +160,12 @@ export { startNewVersion } from './versions.js';
 
 /**
  * Runs the publish checks on a saved draft without publishing ("check and preview"), stores the report on the row
- * and returns it with the rendered sample PDF for the preview.
+ * and returns it with the rendered sample PDF and, when the check passed, the type ready to render previews.
  */
 export async function checkAuthoredType(
   deps: Omit<PublishDeps, 'types'>,
   req: { typeId: string; version: number },
-): Promise<PublishCheckReport & { pdfBytes?: Uint8Array }> {
+): Promise<PublishCheckReport & { pdfBytes?: Uint8Array; type?: LoadedType }> {
   const row = await getAuthoredType(deps.db, req.typeId, req.version);
   if (!row || row.agencyId !== deps.agency.id) throw typeNotFound(req.typeId, req.version);
   const result = await checkTypeSources(
@@ -171,5 +174,5 @@ export async function checkAuthoredType(
   );
   const check = storedReport(result);
   await recordCheck(deps.db, { typeId: req.typeId, version: req.version, check });
-  return { ...check, ...(result.pdfBytes ? { pdfBytes: result.pdfBytes } : {}) };
+  return { ...check, ...(result.pdfBytes ? { pdfBytes: result.pdfBytes } : {}), ...(result.type ? { type: result.type } : {}) };
 }

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { AppError } from '../../domain/errors.js';
 import { requireConsole, requireCsrf } from '../../console/auth/plugin.js';
-import type { ActingOfficer, AgencyRole } from '../../console/services/acting-officer.js';
+import type { ActingOfficer } from '../../console/services/acting-officer.js';
 import { getAgency, type Database } from '../../store/index.js';
 import type { NavContext } from './page.js';
 
@@ -12,26 +12,19 @@ export interface ConsoleRequest {
   nav: NavContext;
 }
 
-const names = new Map<string, string>();
-async function agencyName(db: Kysely<Database>, id: string): Promise<string> {
-  let n = names.get(id);
-  if (!n) {
-    const a = await getAgency(db, id);
-    n = a ? a.nameTh : id;
-    if (a) names.set(id, n);
-  }
-  return n;
+/** The agency's Thai name for page headers (a primary-key read; a renamed agency shows at once). */
+export async function agencyName(db: Kysely<Database>, id: string): Promise<string> {
+  return (await getAgency(db, id))?.nameTh ?? id;
 }
 
 export async function consoleRequest(db: Kysely<Database>, req: FastifyRequest, opts: { write?: boolean } = {}): Promise<ConsoleRequest> {
   const c = requireConsole(req);
   if (opts.write) requireCsrf(req);
-  const agencies = await Promise.all(c.agencies.map(async (a) => ({ id: a.id, name: await agencyName(db, a.id) })));
   return {
     officer: {
       userId: c.user.id,
       agencyId: c.agencyId ?? '',
-      roles: (c.roles ?? []) as AgencyRole[],
+      roles: c.roles,
       mode: c.mode,
       source: req.ip ?? null,
       systemAdmin: c.user.systemAdmin,
@@ -40,9 +33,9 @@ export async function consoleRequest(db: Kysely<Database>, req: FastifyRequest, 
       user: { displayName: c.user.displayName, email: c.user.email, systemAdmin: c.user.systemAdmin },
       agencyId: c.agencyId,
       agencyName: c.agencyId ? await agencyName(db, c.agencyId) : null,
-      agencies,
+      agencies: c.agencies.map((a) => a.id),
       mode: c.mode,
-      roles: c.roles ?? [],
+      roles: c.roles,
       csrfToken: c.csrfToken,
     },
   };

@@ -22,7 +22,8 @@ export interface NavContext {
   user: { displayName: string; email: string | null; systemAdmin: boolean };
   agencyId: string | null;
   agencyName: string | null;
-  agencies: { id: string; name: string }[];
+  /** Ids of the agencies the officer belongs to (the home page names them for its picker). */
+  agencies: string[];
   mode: 'live' | 'sandbox';
   roles: string[];
   csrfToken: string;

@@ -9,7 +9,7 @@ import { errorSchema } from '../schemas.js';
 import type { Services } from '../services.js';
 
 /** Upload limit for one batch file; the body is streamed, so this bounds disk and time, not memory. */
-const MAX_BATCH_BYTES = (() => {
+export const MAX_BATCH_BYTES = (() => {
   const raw = process.env.EKASARN_BULK_MAX_BYTES;
   if (raw === undefined || raw === '') return 1024 ** 3;
   if (!/^[1-9][0-9]{0,15}$/.test(raw)) throw new Error(`EKASARN_BULK_MAX_BYTES must be a whole number of bytes, got "${raw}"`);

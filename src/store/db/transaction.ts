@@ -11,3 +11,8 @@ export type Executor = Kysely<Database> | Transaction<Database>;
 export function withTransaction<T>(db: Kysely<Database>, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
   return db.transaction().execute(fn);
 }
+
+/** Runs fn in the caller's transaction when given one, else in a new one (repositories whose steps must hold together). */
+export function inTransaction<T>(db: Executor, fn: (trx: Executor) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : db.transaction().execute((trx: Transaction<Database>) => fn(trx));
+}

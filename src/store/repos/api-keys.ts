@@ -110,14 +110,11 @@ export async function listApiKeys(db: Executor, agencyId: string): Promise<ApiKe
     .where('agency_id', '=', agencyId)
     .orderBy('created_at')
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    agencyId: r.agency_id,
-    label: r.label,
-    scopes: r.scopes.split(' '),
-    createdAt: r.created_at,
-    revokedAt: r.revoked_at,
-  }));
+  return rows.map(toApiKeyInfo);
+}
+
+function toApiKeyInfo(r: { id: string; agency_id: string; label: string; scopes: string; created_at: string; revoked_at: string | null }): ApiKeyInfo {
+  return { id: r.id, agencyId: r.agency_id, label: r.label, scopes: r.scopes.split(' '), createdAt: r.created_at, revokedAt: r.revoked_at };
 }
 
 /** One key of one agency (never the hash); null when absent or another agency's. */
@@ -129,17 +126,5 @@ export async function getAgencyApiKey(db: Executor, agencyId: string, keyId: str
     .where('id', '=', keyId)
     .where('agency_id', '=', agencyId)
     .executeTakeFirst();
-  return r ? { id: r.id, agencyId: r.agency_id, label: r.label, scopes: r.scopes.split(' '), createdAt: r.created_at, revokedAt: r.revoked_at } : null;
-}
-
-/** Revokes a live key only if it belongs to the agency (the console acts for one agency). */
-export async function revokeAgencyApiKey(db: Executor, agencyId: string, keyId: string, at: Date = new Date()): Promise<boolean> {
-  const result = await db
-    .updateTable('api_keys')
-    .set({ revoked_at: at.toISOString() })
-    .where('id', '=', keyId)
-    .where('agency_id', '=', agencyId)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+  return r ? toApiKeyInfo(r) : null;
 }

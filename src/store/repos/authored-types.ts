@@ -1,8 +1,7 @@
-import type { Transaction } from 'kysely';
 import { AppError } from '../../domain/errors.js';
 import type { Database } from '../db/schema.js';
 import { isUniqueViolation } from '../db/errors.js';
-import type { Executor } from '../db/transaction.js';
+import { inTransaction, type Executor } from '../db/transaction.js';
 import { integer, json, nowIso, slug, StoreInputError, text } from '../validate.js';
 
 /**
@@ -90,11 +89,6 @@ function toAuthoredType(row: Row): AuthoredType {
     publishedBy: row.published_by,
     publishedAt: row.published_at,
   };
-}
-
-/** Runs fn in the caller's transaction, or in a new one. */
-function inTransaction<T>(db: Executor, fn: (trx: Executor) => Promise<T>): Promise<T> {
-  return db.isTransaction ? fn(db) : db.transaction().execute((trx: Transaction<Database>) => fn(trx));
 }
 
 const ownedElsewhere = (typeId: string): AppError =>
@@ -233,10 +227,15 @@ export async function listAuthoredTypes(db: Executor, agencyId: string): Promise
 }
 
 /** The newest published version of every authored type (start-up puts them in the types Map). */
-export async function listLatestPublishedAuthoredTypes(db: Executor): Promise<AuthoredType[]> {
-  const rows = await db.selectFrom('authored_types').selectAll().where('state', '=', 'published').orderBy('type_id').orderBy('version', 'desc').execute();
-  const seen = new Set<string>();
-  return rows.filter((r) => !seen.has(r.type_id) && seen.add(r.type_id)).map(toAuthoredType);
+/** Each type's newest published version number (ids and numbers only: templates and schemas stay in the table). */
+export async function latestPublishedVersions(db: Executor): Promise<{ typeId: string; version: number }[]> {
+  const rows = await db
+    .selectFrom('authored_types')
+    .select(['type_id', (eb) => eb.fn.max<number>('version').as('version')])
+    .where('state', '=', 'published')
+    .groupBy('type_id')
+    .execute();
+  return rows.map((r) => ({ typeId: r.type_id, version: Number(r.version) }));
 }
 
 /** Stores the report of a publish check on the row (bilingual problems, timings; never field values). */

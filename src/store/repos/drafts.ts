@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { newDocumentId } from '../../domain/identifiers.js';
 import type { Selectable } from 'kysely';
 import type { Executor } from '../db/transaction.js';
 import type { DraftsTable } from '../db/schema.js';
@@ -76,13 +76,11 @@ export interface NewDraftInput {
   at?: Date;
 }
 
-/** 128 random bits, URL-safe: draft ids appear in console addresses. */
-export const newDraftId = (): string => randomBytes(16).toString('base64url');
-
 export async function insertDraft(db: Executor, input: NewDraftInput): Promise<Draft> {
   const at = (input.at ?? new Date()).toISOString();
   const row: DraftRow = {
-    id: newDraftId(),
+    // 128 random bits, URL-safe (draft ids appear in console addresses), never starting with '-'.
+    id: newDocumentId(),
     agency_id: slug('draft.agencyId', input.agencyId),
     type_id: slug('draft.typeId', input.typeId),
     type_version: integer('draft.typeVersion', input.typeVersion, 1, 1_000_000),

@@ -1,7 +1,5 @@
-import type { Transaction } from 'kysely';
 import { AppError } from '../../domain/errors.js';
-import type { Database } from '../db/schema.js';
-import type { Executor } from '../db/transaction.js';
+import { inTransaction, type Executor } from '../db/transaction.js';
 import { appendAuditEvent } from './audit.js';
 import { nowIso, optionalText, slug, text } from '../validate.js';
 
@@ -15,10 +13,6 @@ export interface AgencyTypeSetting {
   typeId: string;
   approvalRequired: boolean;
   grantedAt: string;
-}
-
-function inTransaction<T>(db: Executor, fn: (trx: Executor) => Promise<T>): Promise<T> {
-  return db.isTransaction ? fn(db) : db.transaction().execute((trx: Transaction<Database>) => fn(trx));
 }
 
 /**

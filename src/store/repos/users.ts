@@ -1,8 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { DOCUMENT_ID_PATTERN, isDocumentId, newDocumentId } from '../../domain/identifiers.js';
 import type { Executor } from '../db/transaction.js';
 import type { UsersTable } from '../db/schema.js';
 import type { Selectable } from 'kysely';
 import { nowIso, oneOf, slug, StoreInputError, text } from '../validate.js';
+import { getAgency } from './agencies.js';
+import { deleteUserSessions } from './sessions.js';
 
 /**
  * Console users and their roles per agency. A person exists here only because an administrator invited them (by
@@ -39,7 +41,6 @@ export interface UserMembership {
   roles: Role[];
 }
 
-const USER_ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 // Deliberately loose (one "@", a dot in the domain, no spaces): the identity provider is the authority on addresses.
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -69,7 +70,7 @@ function displayName(field: string, value: unknown): string {
 }
 
 function userId(field: string, value: unknown): string {
-  return text(field, value, { pattern: USER_ID_PATTERN });
+  return text(field, value, { pattern: DOCUMENT_ID_PATTERN });
 }
 
 export function checkRole(field: string, value: unknown): Role {
@@ -89,12 +90,11 @@ function oidcKey(issuer: unknown, subject: unknown): string {
 }
 
 async function assertAgencyExists(db: Executor, agencyId: string, field: string): Promise<void> {
-  const row = await db.selectFrom('agencies').select('id').where('id', '=', agencyId).executeTakeFirst();
-  if (!row) throw new StoreInputError(field, `an existing agency id (no agency "${agencyId}")`);
+  if (!(await getAgency(db, agencyId))) throw new StoreInputError(field, `an existing agency id (no agency "${agencyId}")`);
 }
 
 export async function getUser(db: Executor, id: string): Promise<User | null> {
-  if (typeof id !== 'string' || !USER_ID_PATTERN.test(id)) return null;
+  if (!isDocumentId(id)) return null;
   const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? toUser(row) : null;
 }
@@ -110,7 +110,7 @@ async function ensureUser(db: Executor, email: string, name: string): Promise<{ 
   const existing = await db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
   if (existing) return { user: toUser(existing), created: false };
   const row: UserRow = {
-    id: randomBytes(16).toString('base64url'),
+    id: newDocumentId(),
     email,
     display_name: name,
     oidc_key: null,
@@ -260,7 +260,7 @@ export async function setUserDisabled(db: Executor, id: string, disabled: boolea
     .where('id', '=', checked)
     .where('disabled_at', disabled ? 'is' : 'is not', null)
     .executeTakeFirst();
-  if (disabled) await db.deleteFrom('sessions').where('user_id', '=', checked).execute();
+  if (disabled) await deleteUserSessions(db, checked);
   return Number(result.numUpdatedRows) > 0;
 }
 

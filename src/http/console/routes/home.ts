@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { esc } from '../../pages/html.js';
 import type { ConsoleDeps } from '../console-deps.js';
-import { consoleRequest } from '../context.js';
+import { agencyName, consoleRequest } from '../context.js';
 import { consolePage, csrfField, notice, roleName, t } from '../page.js';
 import { listDrafts } from '../../../console/services/drafts.js';
 
@@ -11,10 +11,11 @@ export function homeRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
   app.get('/console', async (req, reply) => {
     const c = await consoleRequest(deps.db, req);
     const o = c.officer;
+    const ids = c.nav.agencies;
     const agencyPicker =
-      c.nav.agencies.length > 1 || (o.systemAdmin && c.nav.agencies.length > 0)
+      ids.length > 1 || (o.systemAdmin && ids.length > 0)
         ? `<form method="post" action="/console/session" class="card">${csrfField(c.nav)}<label for="agency">${t('ทำงานในนามหน่วยงาน', 'Acting for agency')}</label>
-<select id="agency" name="agency">${c.nav.agencies.map((a) => `<option value="${esc(a.id)}"${a.id === o.agencyId ? ' selected' : ''}>${esc(a.name)}</option>`).join('')}</select>
+<select id="agency" name="agency">${(await Promise.all(ids.map(async (id) => `<option value="${esc(id)}"${id === o.agencyId ? ' selected' : ''}>${esc(await agencyName(deps.db, id))}</option>`))).join('')}</select>
 <button type="submit" class="secondary">${t('เปลี่ยน', 'Switch')}</button></form>`
         : '';
     const modeSwitch = o.agencyId

@@ -1,10 +1,10 @@
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../../domain/errors.js';
 import type { FieldError } from '../../../doctypes/field-errors.js';
 import type { LoadedType } from '../../../doctypes/load-types.js';
 import { createDraft, getDraft, listDrafts, updateDraft, submitDraft, approveDraft, rejectDraft } from '../../../console/services/drafts.js';
-import { isApprovalRequired } from '../../../store/repos/type-settings.js';
+import { isApprovalRequired, listAgencyTypeSettings } from '../../../store/repos/type-settings.js';
 import { isEntitled } from '../../../store/index.js';
 import { unknownType } from '../../../issuance/issue-document.js';
 import { esc } from '../../pages/html.js';
@@ -82,9 +82,11 @@ export function issueRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
     const agencyId = requireAgency(c.officer);
     requireRole(c.officer, 'issuing_officer');
     const rows: string[] = [];
+    // One read for every type's entitlement and approval setting, not two per type.
+    const settings = new Map((await listAgencyTypeSettings(deps.db, agencyId)).map((t) => [t.typeId, t.approvalRequired]));
     for (const type of deps.types.values()) {
-      if (!(await isEntitled(deps.db, agencyId, type.definition.id))) continue;
-      const approval = await isApprovalRequired(deps.db, agencyId, type.definition.id);
+      const approval = settings.get(type.definition.id);
+      if (approval === undefined) continue;
       rows.push(
         `<tr><td><a href="/console/issue/${esc(type.definition.id)}">${t(type.definition.name.th, type.definition.name.en)}</a></td><td><code>${esc(type.definition.id)}</code> v${type.definition.version}</td><td>${approval ? `<span class="badge warn">${t('ต้องอนุมัติ', 'Approval required')}</span>` : `<span class="badge ok">${t('ออกได้ทันที', 'Issued directly')}</span>`}</td></tr>`,
       );
@@ -162,6 +164,22 @@ const DONE: Record<string, [string, string]> = {
   rejected: ['ส่งกลับให้ผู้จัดทำแก้ไขแล้ว', 'Returned to the drafter'],
 };
 
+/**
+ * A draft's preview pages, gzipped, for the draft page and the image requests it causes: the page renders them once,
+ * the images are served from here. Keyed by the draft's last change, so an edit renders anew; a few drafts at most.
+ */
+const previewCache = new Map<string, Buffer[]>();
+async function draftPreview(deps: ConsoleDeps, agencyId: string, draft: { id: string; typeId: string; updatedAt: string; data: Record<string, unknown> }): Promise<Buffer[]> {
+  const key = `${draft.id}@${draft.updatedAt}`;
+  let pages = previewCache.get(key);
+  if (!pages) {
+    pages = (await deps.preview(agencyId, draft.typeId, draft.data, 'draft')).map((svg) => gzipSync(svg));
+    previewCache.set(key, pages);
+    if (previewCache.size > 16) previewCache.delete(previewCache.keys().next().value!);
+  }
+  return pages;
+}
+
 function draftRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
   app.get('/console/drafts', async (req, reply) => {
     const c = await consoleRequest(deps.db, req);
@@ -199,9 +217,9 @@ function draftRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
     const canDecide = draft.state === 'submitted' && c.officer.roles.includes('approving_officer');
     const selfDraft = draft.createdBy === c.officer.userId;
     const approval = await isApprovalRequired(deps.db, agencyId, draft.typeId);
-    // Page images come from their own URL (compressed, ~150 KB a page instead of ~900 KB inline); one render here
-    // only to know how many pages there are.
-    const pageCount = draft.state === 'issued' ? 0 : (await deps.preview(agencyId, draft.typeId, draft.data, 'draft').catch(() => [] as string[])).length;
+    // Page images come from their own URL (compressed, ~150 KB a page instead of ~900 KB inline); rendered once here,
+    // kept for the image requests that follow.
+    const pageCount = draft.state === 'issued' ? 0 : (await draftPreview(deps, agencyId, draft).catch(() => [] as Buffer[])).length;
     const fields = Object.entries(draft.data)
       .map(([k, v]) => {
         const label = type.definition.fields[k] ?? { th: k, en: k };
@@ -252,18 +270,17 @@ ${decide}`,
     const p = req.params as { id: string; page: string };
     const draft = await getDraft(deps.drafts, c.officer, p.id);
     const n = /^([1-9][0-9]{0,2})\.svg$/.exec(p.page);
-    const pages = n ? await deps.preview(agencyId, draft.typeId, draft.data, 'draft') : [];
-    const svg = n ? pages[Number(n[1]) - 1] : undefined;
-    if (!svg) throw new AppError('not_found', 404, { th: 'ไม่พบหน้านี้', en: 'No such page' });
+    const gz = n ? (await draftPreview(deps, agencyId, draft))[Number(n[1]) - 1] : undefined;
+    if (!gz) throw new AppError('not_found', 404, { th: 'ไม่พบหน้านี้', en: 'No such page' });
     reply.header('content-type', 'image/svg+xml; charset=utf-8');
     // An SVG opened on its own is a document: let it run nothing and load nothing.
     reply.header('content-security-policy', "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox");
     reply.header('cache-control', 'private, no-store');
     if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
       reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding');
-      return reply.send(gzipSync(svg));
+      return reply.send(gz);
     }
-    return reply.send(svg);
+    return reply.send(gunzipSync(gz));
   });
 
   app.get('/console/drafts/:id/edit', async (req, reply) => {
