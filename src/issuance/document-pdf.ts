@@ -34,6 +34,8 @@ export interface DocumentFacts {
   verifyUrl: string;
   fields: Record<string, unknown>;
   status?: StatusListEntry;
+  /** A training specimen (sandbox): SPECIMEN watermark, `"specimen": true` in its data, its title and reason say so. */
+  specimen?: true;
 }
 
 /** What signing needs besides the key: the level, and for B-T and above a TSA, for B-LT and above revocation data. */
@@ -56,6 +58,7 @@ function embeddedData(type: LoadedType, agency: Agency, d: DocumentFacts): Embed
     validUntil: d.validUntil,
     verifyUrl: d.verifyUrl,
     ...(d.status ? { status: d.status } : {}),
+    ...(d.specimen ? { specimen: true as const } : {}),
     fields: d.fields,
   };
 }
@@ -80,7 +83,10 @@ export function renderInputFor(type: LoadedType, agency: Agency, d: DocumentFact
       legalBasis: def.legalBasis,
     },
     attachment: { name: EMBEDDED_DATA_FILENAME, bytes: encodeEmbeddedData(embeddedData(type, agency, d)), description: 'ข้อมูลเอกสาร (machine-readable document data)' },
-    pdfMetadata: { title: `${def.name.th} ${d.serial}`, author: agency.nameTh, keywords: [def.id, d.id], date: d.issuedAt },
+    pdfMetadata: d.specimen
+      ? { title: `${def.name.th} ${d.serial} (ตัวอย่าง / SPECIMEN)`, author: agency.nameTh, keywords: [def.id, d.id, 'specimen'], date: d.issuedAt }
+      : { title: `${def.name.th} ${d.serial}`, author: agency.nameTh, keywords: [def.id, d.id], date: d.issuedAt },
+    ...(d.specimen ? { watermark: 'specimen' as const } : {}),
   };
 }
 
@@ -106,7 +112,7 @@ export async function makeSignedPdf(
   const rendered = renderer.render(renderInputFor(type, agency, facts));
   const t1 = performance.now();
   const signed = await signPdf(rendered, agencySigner.signer, {
-    reason: `ออก${def.name.th} เลขที่ ${facts.serial}`,
+    reason: facts.specimen ? `ตัวอย่างสำหรับฝึกอบรม (ไม่ใช่เอกสารราชการ) ${def.name.th} เลขที่ ${facts.serial}` : `ออก${def.name.th} เลขที่ ${facts.serial}`,
     location: agency.nameTh,
     ...(agencySigner.signerName ? { signerName: agencySigner.signerName } : {}),
     signingTime: facts.issuedAt,

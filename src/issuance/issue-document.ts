@@ -64,7 +64,29 @@ export interface IssueResult {
   created: boolean;
 }
 
-const sha256Hex = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
+export const sha256Hex = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
+
+/** The data as the type's schema accepts it, or a 422 listing every field's problem. */
+export function validatedFields(type: LoadedType, data: unknown): Record<string, unknown> {
+  const checked = type.validate(data);
+  if (!checked.ok) {
+    throw new AppError('validation_failed', 422, { th: 'ข้อมูลเอกสารไม่ถูกต้อง', en: 'The document data is invalid' }, checked.errors);
+  }
+  return checked.value;
+}
+
+/** When the document stops being valid; a 422 naming the field when that is already past (nobody issues it expired). */
+export function futureValidUntil(def: TypeDefinition, fields: Record<string, unknown>, issuedAt: Date): string | null {
+  const validUntil = validUntilFor(def.validity, fields, issuedAt);
+  if (validUntil !== null && Date.parse(validUntil) < issuedAt.getTime()) {
+    const field = def.validity.kind === 'field' ? def.validity.field : '';
+    const label = def.fields[field] ?? { th: 'วันหมดอายุ', en: 'The expiry date' };
+    throw new AppError('validation_failed', 422, { th: 'ข้อมูลเอกสารไม่ถูกต้อง', en: 'The document data is invalid' }, [
+      { field, problem: 'past', message: { th: `${label.th}ต้องไม่อยู่ในอดีต`, en: `${label.en} must not be in the past` } },
+    ]);
+  }
+  return validUntil;
+}
 
 export function notEntitled(agencyId: string, type: TypeDefinition): AppError {
   return new AppError('not_entitled', 403, {
@@ -167,11 +189,7 @@ export async function recordIssuedDocument(trx: Executor, d: IssuedDocumentRecor
 export async function issueDocument(deps: IssuanceDeps, req: IssueRequest): Promise<IssueResult> {
   const type = deps.types.get(req.typeId);
   if (!type) throw unknownType(req.typeId);
-  const checked = type.validate(req.data);
-  if (!checked.ok) {
-    throw new AppError('validation_failed', 422, { th: 'ข้อมูลเอกสารไม่ถูกต้อง', en: 'The document data is invalid' }, checked.errors);
-  }
-  const fields = checked.value;
+  const fields = validatedFields(type, req.data);
   const def = type.definition;
   const requestHash = sha256Hex(canonicalJson({ type: def.id, version: def.version, data: fields }));
 
@@ -195,14 +213,7 @@ export async function issueDocument(deps: IssuanceDeps, req: IssueRequest): Prom
 
   const id = newDocumentId();
   const issuedAt = (deps.now ?? (() => new Date()))();
-  const validUntil = validUntilFor(def.validity, fields, issuedAt);
-  if (validUntil !== null && Date.parse(validUntil) < issuedAt.getTime()) {
-    const field = def.validity.kind === 'field' ? def.validity.field : '';
-    const label = def.fields[field] ?? { th: 'วันหมดอายุ', en: 'The expiry date' };
-    throw new AppError('validation_failed', 422, { th: 'ข้อมูลเอกสารไม่ถูกต้อง', en: 'The document data is invalid' }, [
-      { field, problem: 'past', message: { th: `${label.th}ต้องไม่อยู่ในอดีต`, en: `${label.en} must not be in the past` } },
-    ]);
-  }
+  const validUntil = futureValidUntil(def, fields, issuedAt);
   const verifyUrl = `${deps.publicUrl}/v/${id}`;
   let blobWritten = false;
 

@@ -1,8 +1,4 @@
-import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { validUntilFor } from '../domain/document-type.js';
-import { decodeEmbeddedData, encodeEmbeddedData, EMBEDDED_DATA_FILENAME } from '../domain/embedded-data.js';
-import { AppError } from '../domain/errors.js';
 import { newDocumentId } from '../domain/identifiers.js';
 import type { LoadedType } from '../doctypes/load-types.js';
 import type { Renderer, RenderInput } from '../render/index.js';
@@ -17,9 +13,8 @@ import {
   type Database,
   type StoredSpecimen,
 } from '../store/index.js';
-import { renderInputFor, type AgencySigner, type DocumentFacts } from './document-pdf.js';
-import { unknownAgency, unknownType } from './issue-document.js';
-import { signPdf } from './sign-pdf.js';
+import { makeSignedPdf, renderInputFor, type AgencySigner, type DocumentFacts } from './document-pdf.js';
+import { futureValidUntil, sha256Hex, unknownAgency, unknownType, validatedFields } from './issue-document.js';
 
 /**
  * Issuing a training specimen in an agency's sandbox: the same validation, template and signature format as a real
@@ -59,47 +54,22 @@ export interface SpecimenResult {
 /** "ตัวอย่าง-000001": never mistaken for an agency's real serial pattern. */
 export const specimenSerial = (n: number): string => `ตัวอย่าง-${String(n).padStart(6, '0')}`;
 
-const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
-
 /** The document's render input, turned into a specimen's: watermark, data marked specimen, title saying so. */
 export function specimenRenderInput(type: LoadedType, agency: Agency, facts: DocumentFacts): RenderInput {
-  const input = renderInputFor(type, agency, facts);
-  const decoded = decodeEmbeddedData(input.attachment.bytes);
-  if ('error' in decoded) throw new Error(`specimen data.json: ${decoded.error}`);
-  return {
-    ...input,
-    watermark: 'specimen',
-    attachment: { ...input.attachment, bytes: encodeEmbeddedData({ ...decoded.data, specimen: true }) },
-    pdfMetadata: {
-      ...input.pdfMetadata,
-      title: `${input.pdfMetadata.title} (ตัวอย่าง / SPECIMEN)`,
-      keywords: [...(input.pdfMetadata.keywords ?? []), 'specimen'],
-    },
-  };
+  return renderInputFor(type, agency, { ...facts, specimen: true });
 }
 
 export async function issueSpecimen(deps: SpecimenDeps, req: SpecimenRequest): Promise<SpecimenResult> {
   const type = deps.types.get(req.typeId);
   if (!type) throw unknownType(req.typeId);
-  const checked = type.validate(req.data);
-  if (!checked.ok) {
-    throw new AppError('validation_failed', 422, { th: 'ข้อมูลเอกสารไม่ถูกต้อง', en: 'The document data is invalid' }, checked.errors);
-  }
-  const fields = checked.value;
+  const fields = validatedFields(type, req.data);
   const def = type.definition;
   const agency = await getAgency(deps.db, req.agencyId);
   if (!agency) throw unknownAgency(req.agencyId);
   // Entitlement is deliberately not required: agencies train before they go live, i.e. before they are entitled.
 
   const issuedAt = (deps.now ?? (() => new Date()))();
-  const validUntil = validUntilFor(def.validity, fields, issuedAt);
-  if (validUntil !== null && Date.parse(validUntil) < issuedAt.getTime()) {
-    const field = def.validity.kind === 'field' ? def.validity.field : '';
-    const label = def.fields[field] ?? { th: 'วันหมดอายุ', en: 'The expiry date' };
-    throw new AppError('validation_failed', 422, { th: 'ข้อมูลเอกสารไม่ถูกต้อง', en: 'The document data is invalid' }, [
-      { field, problem: 'past', message: { th: `${label.th}ต้องไม่อยู่ในอดีต`, en: `${label.en} must not be in the past` } },
-    ]);
-  }
+  const validUntil = futureValidUntil(def, fields, issuedAt);
   const signer = await deps.sandboxSignerFor(agency.id);
   const id = newDocumentId();
   // The QR code leads to the public verification page (where the file shows as SPECIMEN), not to /v/<id>: the
@@ -112,17 +82,8 @@ export async function issueSpecimen(deps: SpecimenDeps, req: SpecimenRequest): P
       // A count, not a counter row: the serial counters belong to real documents. Two specimens made at the same
       // instant may share a number on PostgreSQL; nothing depends on a specimen serial being unique.
       const serial = specimenSerial((await countSpecimens(trx, agency.id, def.id)) + 1);
-      const facts: DocumentFacts = { id, serial, issuedAt, validUntil, verifyUrl, fields };
-      const rendered = deps.renderer.render(specimenRenderInput(type, agency, facts));
-      const pdf = await signPdf(rendered, signer.signer, {
-        reason: `ตัวอย่างสำหรับฝึกอบรม (ไม่ใช่เอกสารราชการ) ${def.name.th} เลขที่ ${serial}`,
-        location: agency.nameTh,
-        ...(signer.signerName ? { signerName: signer.signerName } : {}),
-        signingTime: issuedAt,
-        xmp: { documentType: def.id, documentFileName: EMBEDDED_DATA_FILENAME, version: String(def.version) },
-        level: 'B-B',
-        chain: signer.chain,
-      });
+      const facts: DocumentFacts = { id, serial, issuedAt, validUntil, verifyUrl, fields, specimen: true };
+      const pdf = await makeSignedPdf(deps.renderer, signer, type, agency, facts, 'B-B', {});
       await deps.blobs.put(id, pdf);
       blobWritten = true;
       const specimen = await insertSpecimen(trx, {
