@@ -8,7 +8,7 @@ import { issueDocument, renderInputFor, unknownAgency, unknownType, type AgencyS
 import { issueSpecimen, type SpecimenDeps } from '../issuance/issue-specimen.js';
 import type { PadesLevel } from '../issuance/sign-pdf.js';
 import { changeDocumentStatus, supersedeDocument, type LifecycleDeps } from '../lifecycle/index.js';
-import type { Renderer } from '../render/index.js';
+import type { Renderer, Watermark } from '../render/index.js';
 import { getAgency, getDocumentById, listAgencyCertificates, type BlobStore, type Database } from '../store/index.js';
 import { isApprovalRequired } from '../store/repos/type-settings.js';
 import { getSpecimen } from '../store/repos/specimens.js';
@@ -54,7 +54,7 @@ export function consoleDeps(w: WiringDeps): ConsoleDeps {
     sandboxSignerFor: w.sandboxSignerFor,
     publicUrl: w.publicUrl,
   };
-  const previewPages = (type: LoadedType, agency: Awaited<ReturnType<typeof agencyOr404>>, data: Record<string, unknown>, watermark: 'draft' | 'specimen') =>
+  const previewPages = (type: LoadedType, agency: Awaited<ReturnType<typeof agencyOr404>>, data: Record<string, unknown>, watermark: Watermark) =>
     w.renderer().previewSvg({ ...renderInputFor(type, agency, previewFacts(w.publicUrl, data)), watermark });
 
   return {

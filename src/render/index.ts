@@ -6,5 +6,4 @@ export { RenderError, type PdfAStandard } from './typst-engine.js';
 export { addDocumentXmpExtension, EKASARN_XMP_NAMESPACE, EKASARN_XMP_PREFIX, type DocumentXmpValues } from './xmp.js';
 export { displayValue, displayFields, type DisplayValue } from './display-values.js';
 export { qrSvg } from './qr-svg.js';
-export { WATERMARKS, WATERMARK_TEXT, type Watermark } from './watermark.js';
-export { assertInertSvg, SvgPreviewError } from './svg-pages.js';
+export type { Watermark } from './watermark.js';

@@ -59,4 +59,4 @@ export {
   type RevocationAt,
   type SignatureAtTime,
 } from './ltv/index.js';
-export { SPECIMEN_POLICY_OID, isSpecimenSigner, specimenCheck } from './specimen.js';
+export { SPECIMEN_POLICY_OID } from './specimen.js';

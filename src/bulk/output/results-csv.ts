@@ -18,7 +18,7 @@ const OUTCOMES = new Set(['issued', 'existing', 'failed']);
 const BOM = '\uFEFF';
 
 /*
- * csv-stringify does the RFC 4180 quoting (fields with comma, quote, CR or LF quoted; quotes doubled); `guarded`
+ * csv-stringify does the RFC 4180 quoting (fields with comma, quote, CR or LF quoted; quotes doubled); `formulaGuarded`
  * prefixes "'" to an error cell starting with = + - @ tab CR or their full-width forms (OWASP "CSV injection"): error
  * messages quote what the uploader typed, e.g. =HYPERLINK(…), and officers open this file in Excel.
  */
@@ -30,7 +30,6 @@ const options = { record_delimiter: '\r\n', quote_record_delimiter: true, eof: t
  * The formula guard, on the cells that carry what an uploader typed (the error texts quote values). Not on ids, serials
  * or file names: those are ours, and a document id may begin with "-" — a quote in front would make it another id.
  */
-const guarded = formulaGuarded;
 
 function problemsText(problems: RowProblem[] | undefined, lang: 'th' | 'en'): string {
   // Validation messages already end with "(column x)"; others get the column in front so the cell can be found.
@@ -52,8 +51,8 @@ export function resultCsvLine(r: ResultRow): string {
     r.documentId ?? '',
     r.serial ?? '',
     r.file ?? '',
-    guarded(problemsText(r.problems, 'th')),
-    guarded(problemsText(r.problems, 'en')),
+    formulaGuarded(problemsText(r.problems, 'th')),
+    formulaGuarded(problemsText(r.problems, 'en')),
   ];
   return stringify([cells], options);
 }

@@ -155,9 +155,6 @@ export async function loadPublishedAuthoredTypes(db: Kysely<Database>, types: Ma
   return report;
 }
 
-// The console's "new version" button imports it from here.
-export { startNewVersion } from './versions.js';
-
 /**
  * Runs the publish checks on a saved draft without publishing ("check and preview"), stores the report on the row
  * and returns it with the rendered sample PDF and, when the check passed, the type ready to render previews.

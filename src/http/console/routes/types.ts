@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../../domain/errors.js';
 import { getAuthoredType, listAuthoredTypes } from '../../../store/repos/authored-types.js';
-import { saveTypeDraft } from '../../../doctypes/authoring/versions.js';
-import { startNewVersion } from '../../../doctypes/authoring/publish.js';
+import { saveTypeDraft, startNewVersion } from '../../../doctypes/authoring/versions.js';
 import { isEntitled } from '../../../store/index.js';
 import { esc } from '../../pages/html.js';
 import type { ConsoleDeps } from '../console-deps.js';
